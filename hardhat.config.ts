@@ -30,6 +30,7 @@ const config: HardhatUserConfig = {
     settings: {
       evmVersion: "london",
       optimizer: { enabled: true, runs: 10_000 },
+      viaIR: true,
     },
   },
   networks: {

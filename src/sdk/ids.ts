@@ -1,0 +1,51 @@
+import { concatHex, hexToString, keccak256, stringToHex, toHex, size, type Hex } from "viem";
+import { PermitRegistryError } from "./errors";
+
+/** Permit numbers are anchored as a right-padded UTF-8 `bytes32`, so at most 32 bytes. */
+export const MAX_PERMIT_NUMBER_BYTES = 32;
+
+export class PermitNumberTooLongError extends PermitRegistryError {
+  override readonly name = "PermitNumberTooLongError" as const;
+  constructor(permitNumber: string) {
+    super(`Permit number "${permitNumber}" is longer than ${MAX_PERMIT_NUMBER_BYTES} bytes in UTF-8.`, {
+      details: "The registry anchors permit numbers as bytes32; shorten the number.",
+      meta: { permitNumber },
+    });
+  }
+}
+
+export class InvalidCountryCodeError extends PermitRegistryError {
+  override readonly name = "InvalidCountryCodeError" as const;
+  constructor(country: string) {
+    super(`"${country}" is not an ISO 3166-1 alpha-2 code (two capital letters).`, { meta: { country } });
+  }
+}
+
+/** `"CH"` → `0x4348` (the contract's `bytes2` country key). */
+export function countryToBytes2(country: string): Hex {
+  if (!/^[A-Z]{2}$/.test(country)) throw new InvalidCountryCodeError(country);
+  return stringToHex(country, { size: 2 });
+}
+
+/** `0x4348` → `"CH"`. */
+export function bytes2ToCountry(value: Hex): string {
+  const code = hexToString(value.slice(0, 6) as Hex);
+  if (!/^[A-Z]{2}$/.test(code)) throw new InvalidCountryCodeError(code);
+  return code;
+}
+
+/** The permit number as the contract stores it: UTF-8, right-padded with zero bytes to 32. */
+export function permitNumberToBytes32(permitNumber: string): Hex {
+  const hex = toHex(new TextEncoder().encode(permitNumber));
+  if (size(hex) > MAX_PERMIT_NUMBER_BYTES) throw new PermitNumberTooLongError(permitNumber);
+  return (hex + "0".repeat(64 - (hex.length - 2))) as Hex;
+}
+
+/**
+ * The on-chain key of a permit: `keccak256(bytes2 issuingCountry ‖ bytes32 permitNumber)`, the
+ * same formula as `PermitIds.permitId` in the contracts, so one number can be anchored once per
+ * issuing country.
+ */
+export function permitIdOf(issuingCountry: string, permitNumber: string): Hex {
+  return keccak256(concatHex([countryToBytes2(issuingCountry), permitNumberToBytes32(permitNumber)]));
+}
