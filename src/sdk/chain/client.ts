@@ -1,0 +1,324 @@
+import {
+  parseEventLogs,
+  type Account,
+  type Address,
+  type Chain,
+  type Hex,
+  type Log,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { permitRegistryAbi } from "./generated/permitRegistry";
+import { decodeRegistryError } from "./errors";
+import { commitmentOf, type PermitRecord } from "./record";
+import { DOCUMENT_TYPE_NAME, DOCUMENT_TYPE_NUMBER, ZERO_HASH, unpackTerms, type PermitInput } from "./terms";
+import { bytes2ToCountry, countryToBytes2 } from "../ids";
+
+/** Lifecycle status as the contract stores it. */
+export const STATUS = ["NONE", "ISSUED", "ENDORSED", "USED", "CANCELLED", "REPLACED"] as const;
+export type PermitStatus = (typeof STATUS)[number];
+/** Answers of the contract's `verify` view. */
+export const VERIFICATION = ["UNKNOWN", "HASH_MISMATCH", "ISSUED", "ENDORSED", "USED", "CANCELLED", "REPLACED", "EXPIRED"] as const;
+export type ChainVerification = (typeof VERIFICATION)[number];
+export const ROLE = ["NONE", "AUTHORITY_ADMIN", "ISSUER", "CUSTOMS"] as const;
+export type Role = (typeof ROLE)[number];
+export const CANCEL_REASON = ["NONE", "LOST", "STOLEN", "DAMAGED", "WRONGLY_ISSUED", "WITHDRAWN", "OTHER"] as const;
+export type CancelReason = Exclude<(typeof CANCEL_REASON)[number], "NONE">;
+export const NON_COMPLIANCE_REASON = ["NONE", "QUANTITY_MISMATCH", "SPECIES_MISMATCH", "DOCUMENT_IRREGULARITY", "PEST_OR_DISEASE", "ILLEGAL_SPECIMENS", "OTHER"] as const;
+export type NonComplianceReason = Exclude<(typeof NON_COMPLIANCE_REASON)[number], "NONE">;
+
+/** Per-transaction gas cap of Osaka (EIP-7825); batches are split to stay under it. */
+export const TX_GAS_CAP = 16_777_216n;
+
+export type PermitStateView = {
+  status: PermitStatus;
+  documentType: PermitRecord["documentType"];
+  nonCompliance: boolean;
+  exportingCountry: string;
+  importingCountry: string;
+  validUntil: bigint;
+  expired: boolean;
+  commitment: Hex;
+};
+
+export type HistoryEntry = {
+  event: "PermitIssued" | "PermitLinked" | "ExportEndorsed" | "ImportAccepted" | "PermitCancelled" | "PermitReplaced" | "NonComplianceRecorded";
+  officer?: Address;
+  blockNumber: bigint;
+  blockTime: bigint;
+  txHash: Hex;
+  logIndex: number;
+  details: Record<string, unknown>;
+};
+
+export type TrustListEntry = { country: string; role: Role; address: Address; activeFrom: bigint; activeTo?: bigint };
+
+export type WriteResult = { txHash: Hex; blockNumber: bigint; gasUsed: bigint };
+export type IssueResult = WriteResult & { permitIds: Hex[] };
+
+export type RegistryClientOptions = {
+  publicClient: PublicClient<Transport, Chain | undefined>;
+  /** Needed for writes: an account that signs (the officer doing the step). */
+  walletClient?: WalletClient<Transport, Chain | undefined, Account>;
+  address: Address;
+  /** Block the registry was deployed at: log queries start there. */
+  fromBlock?: bigint;
+  /** Blocks to wait after a write's block (1 = the block itself). */
+  confirmations?: number;
+};
+
+/**
+ * A typed client for the PermitRegistry contract over any EVM JSON-RPC endpoint (standard
+ * methods only). Writes return domain results decoded from receipt logs; every failure is a
+ * typed SDK error (contract reverts decoded, network failures as ChainUnreachableError).
+ *
+ * @example
+ * const registry = createRegistryClient({ publicClient, walletClient, address: deployment.registry.address });
+ * const { permitIds } = await registry.issue(permitInputOf(document, hash));
+ */
+export function createRegistryClient(options: RegistryClientOptions) {
+  const { publicClient, walletClient, address } = options;
+  const fromBlock = options.fromBlock ?? 0n;
+  const confirmations = options.confirmations ?? 1;
+  const blockTimes = new Map<bigint, bigint>();
+
+  async function call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw decodeRegistryError(err);
+    }
+  }
+
+  async function blockTime(blockNumber: bigint): Promise<bigint> {
+    let t = blockTimes.get(blockNumber);
+    if (t === undefined) {
+      t = (await publicClient.getBlock({ blockNumber })).timestamp;
+      blockTimes.set(blockNumber, t);
+    }
+    return t;
+  }
+
+  function requireWallet() {
+    if (!walletClient) throw decodeRegistryError(new TypeError("A walletClient is needed for writes."));
+    return walletClient;
+  }
+
+  /** Simulates (so reverts decode with their custom error), sends, waits, decodes the logs. */
+  async function write(functionName: string, args: readonly unknown[], gas?: bigint) {
+    const wallet = requireWallet();
+    return call(async () => {
+      const { request } = await publicClient.simulateContract({
+        address, abi: permitRegistryAbi, functionName: functionName as never, args: args as never, account: wallet.account, gas,
+      } as never);
+      const txHash = await wallet.writeContract(request as never);
+      const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash, confirmations });
+      if (receipt.status !== "success") throw new TypeError(`transaction ${txHash} reverted`);
+      const logs = parseEventLogs({ abi: permitRegistryAbi, logs: receipt.logs.filter((l) => l.address.toLowerCase() === address.toLowerCase()) });
+      return { txHash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, logs };
+    });
+  }
+
+  const issuedIds = (logs: { eventName: string; args: unknown }[]) =>
+    logs.filter((l) => l.eventName === "PermitIssued").map((l) => (l.args as { permitId: Hex }).permitId);
+
+  const read = <T>(functionName: string, args: readonly unknown[] = []) =>
+    call(() => publicClient.readContract({ address, abi: permitRegistryAbi, functionName: functionName as never, args: args as never }) as Promise<T>);
+
+  const client = {
+    address,
+    publicClient,
+
+    /** The contract's semantic version. */
+    version: () => read<string>("version"),
+
+    /** Stored lifecycle state of a permit, and whether it expired, in one call. */
+    async permitState(permitId: Hex): Promise<PermitStateView> {
+      const [state, expired] = await read<[{ status: number; flags: number; docType: number; exportingCountry: Hex; importingCountry: Hex; validUntil: number; commitment: Hex }, boolean]>("permitState", [permitId]);
+      const known = state.status !== 0;
+      return {
+        status: STATUS[state.status],
+        documentType: DOCUMENT_TYPE_NAME[state.docType],
+        nonCompliance: (state.flags & 1) !== 0,
+        exportingCountry: known ? bytes2ToCountry(state.exportingCountry) : "",
+        importingCountry: known ? bytes2ToCountry(state.importingCountry) : "",
+        validUntil: BigInt(state.validUntil),
+        expired,
+        commitment: state.commitment,
+      };
+    },
+
+    /** The contract's `verify` view for a full record. */
+    async verifyRecord(record: PermitRecord): Promise<ChainVerification> {
+      return VERIFICATION[await read<number>("verify", [toContractRecord(record)])];
+    },
+
+    /** Every lifecycle event of a permit, oldest first, with block time and transaction. */
+    async history(permitId: Hex): Promise<HistoryEntry[]> {
+      const logs = await call(() => publicClient.getLogs({ address, fromBlock, toBlock: "latest" }));
+      const parsed = parseEventLogs({ abi: permitRegistryAbi, logs: logs.filter((l: Log) => l.topics[1] === permitId) });
+      const entries: HistoryEntry[] = [];
+      for (const log of parsed) {
+        const args = log.args as Record<string, unknown>;
+        const { permitId: _id, officer, ...details } = args;
+        entries.push({
+          event: log.eventName as HistoryEntry["event"],
+          officer: officer as Address | undefined,
+          blockNumber: log.blockNumber,
+          blockTime: await call(() => blockTime(log.blockNumber)),
+          txHash: log.transactionHash,
+          logIndex: log.logIndex,
+          details,
+        });
+      }
+      return entries;
+    },
+
+    /** Rebuilds a permit's current record from its events; undefined when never issued. */
+    async readRecord(permitId: Hex, history?: HistoryEntry[]): Promise<PermitRecord | undefined> {
+      const events = history ?? (await client.history(permitId));
+      const issued = events.find((e) => e.event === "PermitIssued");
+      if (!issued) return undefined;
+      const linked = events.find((e) => e.event === "PermitLinked");
+      const endorsed = events.find((e) => e.event === "ExportEndorsed");
+      const terms = unpackTerms(issued.details.terms as bigint);
+      // A replacement is issued in the same transaction as the PermitReplaced event naming it.
+      const receipt = await call(() => publicClient.getTransactionReceipt({ hash: issued.txHash }));
+      const replaced = parseEventLogs({ abi: permitRegistryAbi, logs: receipt.logs, eventName: "PermitReplaced" }).find(
+        (l) => l.args.replacementId === permitId,
+      );
+      return {
+        permitId,
+        documentHash: issued.details.documentHash as Hex,
+        documentType: terms.documentType,
+        exportingCountry: terms.exportingCountry,
+        importingCountry: terms.importingCountry,
+        validUntil: terms.validUntil,
+        issuedAt: issued.blockTime,
+        issuer: issued.officer!,
+        importPermitId: (linked?.details.importPermitId as Hex) ?? ZERO_HASH,
+        originPermitId: (linked?.details.originPermitId as Hex) ?? ZERO_HASH,
+        replacesPermitId: replaced?.args.permitId ?? ZERO_HASH,
+        authorised: issued.details.quantities as bigint[],
+        exported: (endorsed?.details.exported as bigint[]) ?? [],
+      };
+    },
+
+    /** Officers and authority admins with the time span they were active: the offline trust list. */
+    async trustList(toBlock?: bigint): Promise<{ entries: TrustListEntry[]; blockNumber: bigint; blockTime: bigint }> {
+      const head = toBlock ?? (await call(() => publicClient.getBlockNumber()));
+      const logs = await call(() => publicClient.getLogs({ address, fromBlock, toBlock: head }));
+      const parsed = parseEventLogs({ abi: permitRegistryAbi, logs, eventName: ["CountryAdmitted", "CountryAdminChanged", "OfficerRegistered", "OfficerRemoved"] });
+      const entries: TrustListEntry[] = [];
+      const open = (address: Address) => entries.find((e) => e.address.toLowerCase() === address.toLowerCase() && e.activeTo === undefined);
+      for (const log of parsed) {
+        const time = await call(() => blockTime(log.blockNumber));
+        const a = log.args as Record<string, unknown>;
+        const c = bytes2ToCountry(a.country as Hex);
+        if (log.eventName === "CountryAdmitted") entries.push({ country: c, role: "AUTHORITY_ADMIN", address: a.admin as Address, activeFrom: time });
+        if (log.eventName === "CountryAdminChanged") {
+          const prev = open(a.previousAdmin as Address);
+          if (prev) prev.activeTo = time;
+          entries.push({ country: c, role: "AUTHORITY_ADMIN", address: a.newAdmin as Address, activeFrom: time });
+        }
+        if (log.eventName === "OfficerRegistered") entries.push({ country: c, role: ROLE[Number(a.role)], address: a.officer as Address, activeFrom: time });
+        if (log.eventName === "OfficerRemoved") {
+          const prev = open(a.officer as Address);
+          if (prev) prev.activeTo = time;
+        }
+      }
+      return { entries, blockNumber: head, blockTime: await call(() => blockTime(head)) };
+    },
+
+    /** Anchors one permit (signed by the wallet's issuer). */
+    async issue(input: PermitInput): Promise<IssueResult> {
+      const r = await write("issue", [toContractInput(input)]);
+      return { txHash: r.txHash, blockNumber: r.blockNumber, gasUsed: r.gasUsed, permitIds: issuedIds(r.logs) };
+    },
+
+    /**
+     * Anchors permits in as few transactions as the per-transaction gas cap allows, each all or
+     * nothing. `chunkSize` defaults to 200 (about 6M gas for two-line permits).
+     */
+    async issueBatch(inputs: readonly PermitInput[], opts: { chunkSize?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<IssueResult[]> {
+      const chunkSize = Math.max(1, opts.chunkSize ?? 200);
+      const results: IssueResult[] = [];
+      for (let i = 0; i < inputs.length; i += chunkSize) {
+        const chunk = inputs.slice(i, i + chunkSize).map(toContractInput);
+        const r = await write("issueBatch", [chunk]);
+        results.push({ txHash: r.txHash, blockNumber: r.blockNumber, gasUsed: r.gasUsed, permitIds: issuedIds(r.logs) });
+        opts.onProgress?.(Math.min(i + chunkSize, inputs.length), inputs.length);
+      }
+      return results;
+    },
+
+    /** Customs of the exporting country endorse the export with the quantities that left (thousandths). */
+    async endorseExport(record: PermitRecord, exported: readonly bigint[]): Promise<WriteResult> {
+      const r = await write("endorseExport", [toContractRecord(record), exported]);
+      return { txHash: r.txHash, blockNumber: r.blockNumber, gasUsed: r.gasUsed };
+    },
+
+    /** An officer of the importing country accepts the import: the permit is used. */
+    async use(permitId: Hex): Promise<WriteResult> {
+      const r = await write("use", [permitId]);
+      return { txHash: r.txHash, blockNumber: r.blockNumber, gasUsed: r.gasUsed };
+    },
+
+    async cancel(permitId: Hex, reason: CancelReason): Promise<WriteResult> {
+      const r = await write("cancel", [permitId, CANCEL_REASON.indexOf(reason)]);
+      return { txHash: r.txHash, blockNumber: r.blockNumber, gasUsed: r.gasUsed };
+    },
+
+    /** Issues `input` as the replacement of `permitId`; returns the replacement's id. */
+    async replace(permitId: Hex, input: PermitInput): Promise<WriteResult & { replacementId: Hex }> {
+      const r = await write("replace", [permitId, toContractInput(input)]);
+      return { txHash: r.txHash, blockNumber: r.blockNumber, gasUsed: r.gasUsed, replacementId: issuedIds(r.logs)[0] };
+    },
+
+    async recordNonCompliance(permitId: Hex, reason: NonComplianceReason): Promise<WriteResult> {
+      const r = await write("recordNonCompliance", [permitId, NON_COMPLIANCE_REASON.indexOf(reason)]);
+      return { txHash: r.txHash, blockNumber: r.blockNumber, gasUsed: r.gasUsed };
+    },
+
+    admitCountry: (country: string, admin: Address) => write("admitCountry", [countryToBytes2(country), admin]),
+    changeCountryAdmin: (country: string, admin: Address) => write("changeCountryAdmin", [countryToBytes2(country), admin]),
+    suspendCountry: (country: string) => write("suspendCountry", [countryToBytes2(country)]),
+    restoreCountry: (country: string) => write("restoreCountry", [countryToBytes2(country)]),
+    registerOfficer: (officer: Address, role: "ISSUER" | "CUSTOMS") => write("registerOfficer", [officer, ROLE.indexOf(role)]),
+    removeOfficer: (officer: Address) => write("removeOfficer", [officer]),
+
+    /** Country, role and status of an account. */
+    async accountOf(account: Address) {
+      const [country, role, active, since] = await read<[Hex, number, boolean, number]>("accountOf", [account]);
+      return { country: active || role ? bytes2ToCountry(country) : "", role: ROLE[role], active, since: BigInt(since) };
+    },
+  };
+  return client;
+}
+
+export type RegistryClient = ReturnType<typeof createRegistryClient>;
+
+function toContractInput(input: PermitInput) {
+  return { ...input, quantities: [...input.quantities] };
+}
+
+function toContractRecord(r: PermitRecord) {
+  return {
+    permitId: r.permitId,
+    documentHash: r.documentHash,
+    docType: DOCUMENT_TYPE_NUMBER[r.documentType],
+    exportingCountry: countryToBytes2(r.exportingCountry),
+    importingCountry: countryToBytes2(r.importingCountry),
+    validUntil: Number(r.validUntil),
+    issuedAt: Number(r.issuedAt),
+    issuer: r.issuer,
+    importPermitId: r.importPermitId,
+    originPermitId: r.originPermitId,
+    replacesPermitId: r.replacesPermitId,
+    authorised: [...r.authorised],
+    exported: [...r.exported],
+  };
+}
+
+export { commitmentOf };

@@ -1,0 +1,6 @@
+export * from "./client";
+export * from "./deployment";
+export * from "./errors";
+export * from "./record";
+export * from "./terms";
+export { permitRegistryAbi, permitRegistryBytecode } from "./generated/permitRegistry";

@@ -1,0 +1,195 @@
+import type { Address, Hex } from "viem";
+import { documentHash, validatePermitDocument, fromFixedPoint, type PermitDocument } from "../document";
+import { permitIdOf } from "../ids";
+import { decodeQrImage, decodeQrPayload, extractQrPayload, recoverPermitSigner, type QrPayload } from "../qr";
+import { ChainUnreachableError, decodeRegistryError } from "../chain/errors";
+import type { HistoryEntry, RegistryClient } from "../chain/client";
+import { endOfDayUtc } from "../chain/terms";
+import { wasActiveIssuer, type TrustListSnapshot } from "./trustList";
+
+/** Exactly these verdicts; never "invalid" for a network failure. */
+export const VERDICTS = [
+  "VALID", "TAMPERED", "UNTRUSTED_SIGNER", "NOT_ANCHORED", "CANCELLED", "REPLACED", "EXPIRED", "ALREADY_USED", "MALFORMED", "CHAIN_UNREACHABLE",
+] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export type Check = { result: "passed" | "failed" | "skipped"; reason: string };
+
+export type VerificationResult = {
+  verdict: Verdict;
+  mode: "online" | "offline";
+  checks: { signature: Check; hash: Check; status: Check };
+  permitId?: Hex;
+  signer?: Address;
+  document?: PermitDocument;
+  /** Authorised vs exported per line (units as on the permit). */
+  lines?: { line: number; authorised: number; exported?: number; unit?: string }[];
+  history?: HistoryEntry[];
+  nonCompliance?: { reason: string; officer?: Address; txHash: Hex; blockTime: bigint }[];
+  replacementId?: Hex;
+  /** Online: the block the answer is as of. */
+  asOf?: { blockNumber: bigint; blockTime: bigint };
+  /** Offline: how old the trust list is. */
+  trustList?: { blockNumber: string; blockTime: string; ageSeconds: number };
+  /** Why the input could not be read, for MALFORMED. */
+  error?: string;
+};
+
+export type VerifyInput = string | Uint8Array;
+export type VerifyOptions = {
+  /** Online: read the anchored record and live lifecycle state. */
+  registry?: RegistryClient;
+  /** Offline (or as a fallback): the officers snapshot. */
+  trustList?: TrustListSnapshot;
+  /** Clock for offline expiry and trust-list age (unix seconds); defaults to now. */
+  now?: bigint;
+};
+
+const skipped = (reason: string): Check => ({ result: "skipped", reason });
+const passed = (reason: string): Check => ({ result: "passed", reason });
+const failed = (reason: string): Check => ({ result: "failed", reason });
+const NON_COMPLIANCE = ["NONE", "QUANTITY_MISMATCH", "SPECIES_MISMATCH", "DOCUMENT_IRREGULARITY", "PEST_OR_DISEASE", "ILLEGAL_SPECIMENS", "OTHER"];
+
+/**
+ * Verifies a permit from its QR text, its verify URL, or an image of its QR code.
+ *
+ * With `registry` the answer is online (anchored hash and live state); with only `trustList`
+ * it is offline (signature and validity dates). Network failures give CHAIN_UNREACHABLE.
+ *
+ * @example
+ * const result = await verify(qrText, { registry, trustList });
+ * if (result.verdict === "VALID") ...
+ */
+export async function verify(input: VerifyInput, options: VerifyOptions = {}): Promise<VerificationResult> {
+  const now = options.now ?? BigInt(Math.floor(Date.now() / 1000));
+  const mode = options.registry ? "online" : "offline";
+  const base = { mode, checks: { signature: skipped("not reached"), hash: skipped("not reached"), status: skipped("not reached") } } as const;
+
+  // 1. Read the payload.
+  let payload: QrPayload;
+  try {
+    const text = typeof input === "string" ? input : await decodeQrImage(input);
+    payload = decodeQrPayload(extractQrPayload(text.trim()));
+  } catch (err) {
+    return { ...base, verdict: "MALFORMED", error: err instanceof Error ? err.message : String(err) };
+  }
+
+  // 2. The document and its salted hash (full mode), or the hash alone (reference mode).
+  let document: PermitDocument | undefined;
+  let hash: Hex;
+  if (payload.mode === "full") {
+    const parsed = validatePermitDocument(payload.document);
+    if (!parsed.ok) {
+      return { ...base, verdict: "TAMPERED", permitId: payload.permitId, checks: { ...base.checks, hash: failed(`the document is not a valid permit: ${parsed.issues[0]?.path} ${parsed.issues[0]?.message}`) } };
+    }
+    document = parsed.document;
+    if (permitIdOf(document.issuingCountry, document.permitNumber) !== payload.permitId) {
+      return { ...base, verdict: "TAMPERED", permitId: payload.permitId, document, checks: { ...base.checks, hash: failed("the permit id does not match the document's country and number") } };
+    }
+    hash = documentHash(document, payload.salt);
+  } else {
+    hash = payload.documentHash;
+  }
+  const lines = document?.items.map((i) => ({ line: i.line, authorised: i.quantity, unit: i.unit }));
+
+  // 3. Signature by the issuing officer over (permit id, document hash).
+  let signer: Address;
+  try {
+    signer = await recoverPermitSigner({ chainId: payload.chainId, registry: payload.registry, permitId: payload.permitId, documentHash: hash, signature: payload.signature });
+  } catch {
+    return { ...base, verdict: "TAMPERED", permitId: payload.permitId, document, lines, checks: { ...base.checks, signature: failed("the signature does not verify") } };
+  }
+  const result: VerificationResult = { ...base, verdict: "VALID", permitId: payload.permitId, signer, document, lines, checks: { ...base.checks } };
+
+  if (!options.registry) return offline(result, options.trustList, document, signer, now);
+
+  // 4. Online: anchored record and live state.
+  const registry = options.registry;
+  try {
+    const head = await registry.publicClient.getBlock();
+    result.asOf = { blockNumber: head.number!, blockTime: head.timestamp };
+    const history = await registry.history(payload.permitId);
+    const record = await registry.readRecord(payload.permitId, history);
+    result.history = history;
+    if (!record) {
+      result.checks.hash = failed("no permit is anchored under this id");
+      return { ...result, verdict: "NOT_ANCHORED" };
+    }
+    if (record.documentHash.toLowerCase() !== hash.toLowerCase()) {
+      result.checks.hash = failed("the document's salted hash differs from the anchored hash");
+      result.checks.signature = failed("the signature is not over this content (it recovers to another key)");
+      return { ...result, verdict: "TAMPERED" };
+    }
+    result.checks.hash = passed("matches the anchored hash");
+    const issuing = document?.issuingCountry ?? (record.documentType === "CITES_IMPORT_PERMIT" ? record.importingCountry : record.exportingCountry);
+    const trust = options.trustList ?? (await registry.trustList());
+    if (!wasActiveIssuer("officers" in trust ? trust : { officers: trust.entries.map((e) => ({ ...e, activeFrom: e.activeFrom.toString(), activeTo: e.activeTo?.toString() })) }, issuing, signer, record.issuedAt)) {
+      result.checks.signature = failed(`signed by ${signer}, who was not an active issuer of ${issuing} when the permit was issued`);
+      return { ...result, verdict: "UNTRUSTED_SIGNER" };
+    }
+    result.checks.signature = passed(`signed by ${signer}, an active issuer of ${issuing} at issue`);
+    if (result.lines) result.lines = result.lines.map((l, i) => ({ ...l, exported: record.exported[i] !== undefined ? fromFixedPoint(record.exported[i]) : undefined }));
+    else result.lines = record.authorised.map((a, i) => ({ line: i + 1, authorised: fromFixedPoint(a), exported: record.exported[i] !== undefined ? fromFixedPoint(record.exported[i]) : undefined }));
+    result.nonCompliance = history
+      .filter((h) => h.event === "NonComplianceRecorded")
+      .map((h) => ({ reason: NON_COMPLIANCE[Number(h.details.reason)] ?? "OTHER", officer: h.officer, txHash: h.txHash, blockTime: h.blockTime }));
+    const state = await registry.verifyRecord(record);
+    switch (state) {
+      case "USED": result.checks.status = failed("already used at import"); return { ...result, verdict: "ALREADY_USED" };
+      case "CANCELLED": result.checks.status = failed("cancelled by the issuing country"); return { ...result, verdict: "CANCELLED" };
+      case "REPLACED": {
+        const replaced = history.find((h) => h.event === "PermitReplaced");
+        result.replacementId = replaced?.details.replacementId as Hex | undefined;
+        result.checks.status = failed(`replaced by ${result.replacementId}`);
+        return { ...result, verdict: "REPLACED" };
+      }
+      case "EXPIRED": result.checks.status = failed("past its last day of validity"); return { ...result, verdict: "EXPIRED" };
+      case "ISSUED": case "ENDORSED":
+        result.checks.status = passed(state === "ENDORSED" ? "export endorsed; not yet used" : "issued; not yet endorsed or used");
+        return result;
+      default:
+        result.checks.status = failed(`the chain's record does not match its events (${state})`);
+        return { ...result, verdict: "TAMPERED" };
+    }
+  } catch (err) {
+    const decoded = decodeRegistryError(err);
+    if (decoded instanceof ChainUnreachableError) {
+      const fallback = options.trustList ? await offline({ ...result, mode: "offline" }, options.trustList, document, signer, now) : undefined;
+      return {
+        ...result,
+        verdict: "CHAIN_UNREACHABLE",
+        checks: { ...(fallback?.checks ?? result.checks), status: skipped("the chain could not be reached; retry, or rely on the offline checks") },
+        trustList: fallback?.trustList,
+        error: decoded.message,
+      };
+    }
+    throw decoded;
+  }
+}
+
+async function offline(result: VerificationResult, trustList: TrustListSnapshot | undefined, document: PermitDocument | undefined, signer: Address, now: bigint): Promise<VerificationResult> {
+  result.checks.hash = skipped("offline: the anchored hash is not checked");
+  result.checks.status = skipped("offline: the live lifecycle state is not known");
+  if (!trustList) {
+    result.checks.signature = skipped("no trust list to check the signer against");
+    return { ...result, verdict: "UNTRUSTED_SIGNER" };
+  }
+  result.trustList = { blockNumber: trustList.blockNumber, blockTime: trustList.blockTime, ageSeconds: Number(now - BigInt(trustList.blockTime)) };
+  if (!document) {
+    result.checks.signature = skipped("reference-mode QR: the document is not in the code, so only an online check can tell");
+    return { ...result, verdict: "UNTRUSTED_SIGNER" };
+  }
+  const issuedAt = BigInt(Date.UTC(...(document.issuedOn.split("-").map(Number) as [number, number, number])) / 1000);
+  // Issue time is only known to the day offline: accept an issuer active at any time that day.
+  const activeThatDay = [issuedAt, issuedAt + 43_200n, issuedAt + 86_399n].some((t) => wasActiveIssuer(trustList, document.issuingCountry, signer, t));
+  if (!activeThatDay) {
+    result.checks.signature = failed(`signed by ${signer}, who was not an active issuer of ${document.issuingCountry} on ${document.issuedOn} per the trust list`);
+    return { ...result, verdict: "UNTRUSTED_SIGNER" };
+  }
+  result.checks.signature = passed(`signed by ${signer}, an active issuer of ${document.issuingCountry} (trust list of block ${trustList.blockNumber})`);
+  if (now > endOfDayUtc(document.validUntil)) {
+    result.checks.status = failed("past its last day of validity");
+    return { ...result, verdict: "EXPIRED" };
+  }
+  return result;
+}

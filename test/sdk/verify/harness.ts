@@ -1,0 +1,94 @@
+/**
+ * The SDK against the real contracts on Hardhat's in-process network, through viem. A tiny
+ * HTTP JSON-RPC endpoint in front of the network lets a test stop "the node" and see
+ * CHAIN_UNREACHABLE.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { network } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { createPublicClient, createWalletClient, custom, http as httpTransport, type Hex } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { deployRegistryFixture } from "../../../scripts/lib/fixture";
+import {
+  createRegistryClient, documentHash, encodeQrPayload, newSalt, permitIdOf, permitInputOf, signPermitAnchor, type PermitDocument,
+} from "../../../src/sdk";
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+/** Account index of each actor in scripts/lib/fixture.ts. */
+export const ACCOUNT = { governance: 0, stranger: 1, CH: { admin: 2, issuer: 3, customs: 4 }, FR: { admin: 5, issuer: 6, customs: 7 }, JP: { admin: 8, issuer: 9, customs: 10 }, SG: { admin: 11, issuer: 12, customs: 13 } } as const;
+
+/**
+ * Hardhat's in-process provider puts revert bytes in `error.data` without a JSON-RPC code; a real
+ * node answers code 3 ("execution reverted") with the data, which is what viem decodes.
+ */
+const provider = {
+  async request(args: { method: string; params?: unknown[] }) {
+    try {
+      return await network.provider.request(args);
+    } catch (e) {
+      const data = (e as { data?: unknown }).data;
+      if (typeof data === "string") throw Object.assign(new Error((e as Error).message), { code: 3, data });
+      throw e;
+    }
+  },
+};
+export const publicClient = createPublicClient({ chain: hardhat, transport: custom(provider) });
+export const account = (index: number) => mnemonicToAccount(MNEMONIC, { addressIndex: index });
+
+export async function setup() {
+  const fixture = await deployRegistryFixture();
+  const address = (await fixture.registry.getAddress()) as Hex;
+  const clientFor = (index: number) =>
+    createRegistryClient({ publicClient, walletClient: createWalletClient({ chain: hardhat, account: account(index), transport: custom(provider) }), address });
+  return { fixture, address, clientFor, reader: createRegistryClient({ publicClient, address }) };
+}
+
+/** Moves chain time to the morning of the document's issue date (so validity limits hold). */
+export async function atIssueDate(document: PermitDocument) {
+  const t = Date.UTC(...(document.issuedOn.split("-").map(Number) as [number, number, number])) / 1000 + 8 * 3600;
+  const now = await time.latest();
+  if (t > now) await time.increaseTo(t);
+}
+
+/** Issues `document` on chain as `issuerIndex` and returns its QR text signed by `signerIndex`. */
+export async function issueWithQr(registryAddress: Hex, clientFor: (i: number) => ReturnType<typeof createRegistryClient>, document: PermitDocument, issuerIndex: number, signerIndex = issuerIndex, anchor = true) {
+  const salt = newSalt();
+  const hash = documentHash(document, salt);
+  const permitId = permitIdOf(document.issuingCountry, document.permitNumber);
+  if (anchor) await clientFor(issuerIndex).issue(permitInputOf(document, hash));
+  const chainId = await publicClient.getChainId();
+  const signature = await signPermitAnchor({ account: account(signerIndex), chainId, registry: registryAddress, permitId, documentHash: hash });
+  const qr = encodeQrPayload({ mode: "full", chainId, registry: registryAddress, permitId, salt, signature, document: document as never });
+  return { qr, salt, hash, permitId, signature, chainId };
+}
+
+/** An HTTP JSON-RPC endpoint forwarding to the in-process network; `stop()` takes it down. */
+export async function startRpcEndpoint() {
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", async () => {
+      const request = JSON.parse(body);
+      const one = async (r: { id: unknown; method: string; params?: unknown[] }) => {
+        try {
+          return { jsonrpc: "2.0", id: r.id, result: await network.provider.send(r.method, r.params ?? []) };
+        } catch (e) {
+          const data = (e as { data?: unknown }).data;
+          return { jsonrpc: "2.0", id: r.id, error: { code: typeof data === "string" ? 3 : -32000, message: (e as Error).message, data } };
+        }
+      };
+      const response = Array.isArray(request) ? await Promise.all(request.map(one)) : await one(request);
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(response, (_k, v) => (typeof v === "bigint" ? `0x${v.toString(16)}` : v)));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    client: createPublicClient({ chain: hardhat, transport: httpTransport(url, { retryCount: 0, timeout: 2_000 }) }),
+    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}

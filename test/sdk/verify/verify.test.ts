@@ -1,0 +1,157 @@
+import { expect } from "chai";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import fc from "fast-check";
+import {
+  createRegistryClient, decodeQrPayload, encodeQrPayload, exportTrustList, permitIdOf, permitInputOf, documentHash, renderQrPng, toVerifyUrl, verify,
+  VERDICTS, type PermitDocument,
+} from "../../../src/sdk";
+import { sample } from "../document/samples";
+import { ACCOUNT, account, atIssueDate, issueWithQr, publicClient, setup, startRpcEndpoint } from "./harness";
+
+describe("SDK verify against the real contracts", function () {
+  let env: Awaited<ReturnType<typeof setup>>;
+  let doc: PermitDocument;
+
+  beforeEach(async function () {
+    env = await loadFixture(setup);
+    doc = sample("01");
+    await atIssueDate(doc);
+  });
+
+  it("an issued permit's QR verifies VALID online, with checks, lines, history and block", async function () {
+    const { qr, permitId } = await issueWithQr(env.address, env.clientFor, doc, ACCOUNT.CH.issuer);
+    const result = await verify(qr, { registry: env.reader });
+    expect(result.verdict).to.equal("VALID");
+    expect(result.mode).to.equal("online");
+    expect(result.permitId).to.equal(permitId);
+    expect(result.checks.signature.result).to.equal("passed");
+    expect(result.checks.hash.result).to.equal("passed");
+    expect(result.checks.status.result).to.equal("passed");
+    expect(result.signer).to.equal(account(ACCOUNT.CH.issuer).address);
+    expect(result.lines).to.deep.equal([
+      { line: 1, authorised: 120, unit: "", exported: undefined },
+      { line: 2, authorised: 14.5, unit: "kg", exported: undefined },
+    ]);
+    // Sample 01 names the origin permit of line 1, so the issue also emitted PermitLinked.
+    expect(result.history!.map((h) => h.event)).to.deep.equal(["PermitIssued", "PermitLinked"]);
+    expect(result.asOf!.blockNumber > 0n).to.equal(true);
+  });
+
+  it("the verify URL and a PNG of the QR verify the same", async function () {
+    const { qr } = await issueWithQr(env.address, env.clientFor, doc, ACCOUNT.CH.issuer);
+    expect((await verify(toVerifyUrl(qr, "https://registry.example/verify"), { registry: env.reader })).verdict).to.equal("VALID");
+    expect((await verify(await renderQrPng(qr), { registry: env.reader })).verdict).to.equal("VALID");
+  });
+
+  it("endorsement shows exported quantities; use gives ALREADY_USED", async function () {
+    const { qr, permitId } = await issueWithQr(env.address, env.clientFor, doc, ACCOUNT.CH.issuer);
+    const record = (await env.reader.readRecord(permitId))!;
+    await env.clientFor(ACCOUNT.CH.customs).endorseExport(record, [100_000n, 14_500n]);
+    const endorsed = await verify(qr, { registry: env.reader });
+    expect(endorsed.verdict).to.equal("VALID");
+    expect(endorsed.lines!.map((l) => l.exported)).to.deep.equal([100, 14.5]);
+    await env.clientFor(ACCOUNT.JP.customs).use(permitId);
+    const used = await verify(qr, { registry: env.reader });
+    expect(used.verdict).to.equal("ALREADY_USED");
+    expect(used.history!.map((h) => h.event)).to.deep.equal(["PermitIssued", "PermitLinked", "ExportEndorsed", "ImportAccepted"]);
+    expect(used.history![3].officer).to.equal(account(ACCOUNT.JP.customs).address);
+  });
+
+  it("one tampered field gives TAMPERED", async function () {
+    const { qr } = await issueWithQr(env.address, env.clientFor, doc, ACCOUNT.CH.issuer);
+    const payload = decodeQrPayload(qr);
+    if (payload.mode !== "full") throw new Error("expected full");
+    (payload.document as { items: { quantity: number }[] }).items[0].quantity = 1200;
+    const tampered = await verify(encodeQrPayload(payload), { registry: env.reader });
+    expect(tampered.verdict).to.equal("TAMPERED");
+    expect(tampered.checks.hash.result).to.equal("failed");
+    expect(tampered.checks.signature.result).to.equal("failed");
+  });
+
+  it("a QR signed by a removed officer gives UNTRUSTED_SIGNER", async function () {
+    await env.fixture.registry.connect(env.fixture.CH.admin).removeOfficer(env.fixture.CH.issuer.address);
+    // A second CH issuer anchors the permit; the removed one signs the QR.
+    const spare = env.fixture.spare[0];
+    await env.fixture.registry.connect(env.fixture.CH.admin).registerOfficer(spare.address, 2);
+    const spareIndex = (await (await import("hardhat")).ethers.getSigners()).findIndex((s) => s.address === spare.address);
+    const { qr } = await issueWithQr(env.address, env.clientFor, doc, spareIndex, ACCOUNT.CH.issuer);
+    const result = await verify(qr, { registry: env.reader });
+    expect(result.verdict).to.equal("UNTRUSTED_SIGNER");
+    expect(result.checks.signature.result).to.equal("failed");
+  });
+
+  it("a signed but never anchored permit gives NOT_ANCHORED", async function () {
+    const { qr } = await issueWithQr(env.address, env.clientFor, doc, ACCOUNT.CH.issuer, ACCOUNT.CH.issuer, false);
+    expect((await verify(qr, { registry: env.reader })).verdict).to.equal("NOT_ANCHORED");
+  });
+
+  it("cancel gives CANCELLED; replace gives REPLACED with the replacement's id", async function () {
+    const a = await issueWithQr(env.address, env.clientFor, doc, ACCOUNT.CH.issuer);
+    await env.clientFor(ACCOUNT.CH.issuer).cancel(a.permitId, "LOST");
+    expect((await verify(a.qr, { registry: env.reader })).verdict).to.equal("CANCELLED");
+
+    const old = sample("01");
+    old.permitNumber = "CH-2026-004712";
+    const b = await issueWithQr(env.address, env.clientFor, old, ACCOUNT.CH.issuer);
+    const next = sample("01");
+    next.permitNumber = "CH-2026-004713";
+    const { replacementId } = await env.clientFor(ACCOUNT.CH.issuer).replace(b.permitId, permitInputOf(next, documentHash(next, b.salt)));
+    expect(replacementId).to.equal(permitIdOf("CH", "CH-2026-004713"));
+    const result = await verify(b.qr, { registry: env.reader });
+    expect(result.verdict).to.equal("REPLACED");
+    expect(result.replacementId).to.equal(replacementId);
+    expect((await env.reader.readRecord(replacementId))!.replacesPermitId).to.equal(b.permitId);
+  });
+
+  it("after the last day of validity it is EXPIRED (chain time moved)", async function () {
+    const { qr } = await issueWithQr(env.address, env.clientFor, doc, ACCOUNT.CH.issuer);
+    await time.increaseTo(Date.UTC(2027, 4, 20) / 1000);
+    expect((await verify(qr, { registry: env.reader })).verdict).to.equal("EXPIRED");
+  });
+
+  it("when the RPC endpoint stops, the verdict is CHAIN_UNREACHABLE, never TAMPERED or NOT_ANCHORED", async function () {
+    const { qr } = await issueWithQr(env.address, env.clientFor, doc, ACCOUNT.CH.issuer);
+    const rpc = await startRpcEndpoint();
+    const remote = createRegistryClient({ publicClient: rpc.client, address: env.address });
+    expect((await verify(qr, { registry: remote })).verdict).to.equal("VALID");
+    const trustList = await exportTrustList(env.reader, await publicClient.getChainId());
+    await rpc.stop();
+    const down = await verify(qr, { registry: remote, trustList });
+    expect(down.verdict).to.equal("CHAIN_UNREACHABLE");
+    expect(down.checks.signature.result).to.equal("passed"); // the offline checks still ran
+    expect(down.checks.status.result).to.equal("skipped");
+  });
+
+  it("offline with a trust-list snapshot: VALID, says offline and how old the list is", async function () {
+    const { qr } = await issueWithQr(env.address, env.clientFor, doc, ACCOUNT.CH.issuer);
+    const trustList = JSON.parse(JSON.stringify(await exportTrustList(env.reader, await publicClient.getChainId())));
+    const result = await verify(qr, { trustList, now: BigInt(trustList.blockTime) + 3600n });
+    expect(result.verdict).to.equal("VALID");
+    expect(result.mode).to.equal("offline");
+    expect(result.trustList!.ageSeconds).to.equal(3600);
+    expect(result.checks.hash.result).to.equal("skipped");
+    const stranger = await issueWithQr(env.address, env.clientFor, { ...sample("01"), permitNumber: "CH-X-1" }, ACCOUNT.CH.issuer, ACCOUNT.stranger, false);
+    expect((await verify(stranger.qr, { trustList })).verdict).to.equal("UNTRUSTED_SIGNER");
+  });
+
+  it("garbage gives MALFORMED", async function () {
+    expect((await verify("hello", { registry: env.reader })).verdict).to.equal("MALFORMED");
+    expect((await verify(new Uint8Array([1, 2, 3]), { registry: env.reader })).verdict).to.equal("MALFORMED");
+  });
+
+  it("fuzz: random and mutated QR strings only ever give MALFORMED, TAMPERED or UNTRUSTED_SIGNER", async function () {
+    const { qr } = await issueWithQr(env.address, env.clientFor, doc, ACCOUNT.CH.issuer);
+    const trustList = await exportTrustList(env.reader, await publicClient.getChainId());
+    const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+    const mutated = fc.tuple(fc.nat(qr.length - 1), fc.constantFrom(...alphabet)).map(([i, c]) => qr.slice(0, i) + c + qr.slice(i + 1));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), mutated, fc.string().map((s) => `PR1:${s}`)), async (text) => {
+        if (text === qr) return;
+        const r = await verify(text, { trustList });
+        expect(["MALFORMED", "TAMPERED", "UNTRUSTED_SIGNER"]).to.include(r.verdict);
+        expect(VERDICTS).to.include(r.verdict);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+    );
+  });
+});
