@@ -38,11 +38,14 @@ contract PermitRegistry is PermitIssuance {
 
         uint256 lines = record.authorised.length;
         if (exported.length != lines) revert LineCountMismatch(permitId, lines, exported.length);
+        uint256 total;
         for (uint256 i; i < lines; ++i) {
             if (exported[i] > record.authorised[i]) {
                 revert QuantityExceeded(permitId, i + 1, record.authorised[i], exported[i]);
             }
+            total |= exported[i];
         }
+        if (total == 0) revert NothingExported(permitId);
         state.commitment = PermitCommitment.compute(
             record.documentHash,
             record.issuedAt,
@@ -92,9 +95,10 @@ contract PermitRegistry is PermitIssuance {
         (PermitState storage slot, PermitState memory state) = _existing(permitId);
         _requireOfficerOf(state.importingCountry);
         if (reason == NonComplianceReason.NONE) revert ReasonRequired();
-        if (state.status != Status.ENDORSED && state.status != Status.USED) {
-            revert NotYetShipped(permitId, state.status);
+        if (state.status == Status.CANCELLED || state.status == Status.REPLACED) {
+            revert PermitNotActive(permitId, state.status);
         }
+        if (state.status == Status.ISSUED) revert NotYetShipped(permitId, state.status);
         if (state.flags & FLAG_NON_COMPLIANCE == 0) slot.flags = state.flags | FLAG_NON_COMPLIANCE;
         emit NonComplianceRecorded(permitId, state.importingCountry, msg.sender, reason);
     }

@@ -90,12 +90,16 @@ interface IPermitRegistry {
     error ExportNotEndorsed(bytes32 permitId);
     /// @notice The permit was already used at import.
     error AlreadyUsed(bytes32 permitId);
-    /// @notice Non-compliance can be recorded only after the export endorsement (or use).
+    /// @notice Non-compliance can be recorded only after the export endorsement (or use); a
+    /// cancelled or replaced permit gives `PermitNotActive` instead.
     error NotYetShipped(bytes32 permitId, Status status);
     /// @notice The presented record does not match the anchored commitment.
     error RecordMismatch(bytes32 permitId);
     /// @notice The endorsement names `actual` lines, the permit has `expected`.
     error LineCountMismatch(bytes32 permitId, uint256 expected, uint256 actual);
+    /// @notice The endorsement gives zero on every line: nothing left the country, so there is
+    /// nothing to endorse.
+    error NothingExported(bytes32 permitId);
     /// @notice Line `line` (1-based): more was exported than authorised.
     error QuantityExceeded(bytes32 permitId, uint256 line, uint256 authorised, uint256 requested);
     /// @notice The named import permit is not anchored, not an import permit, or names other countries.

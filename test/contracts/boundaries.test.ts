@@ -381,8 +381,17 @@ describe("PermitRegistry boundaries", function () {
         .withArgs(permitId, Status.ISSUED);
       await f.registry.connect(f.CH.issuer).cancel(permitId, CancelReason.LOST);
       await expect(f.registry.connect(f.JP.customs).recordNonCompliance(permitId, NonComplianceReason.OTHER))
-        .to.be.revertedWithCustomError(f.registry, "NotYetShipped")
+        .to.be.revertedWithCustomError(f.registry, "PermitNotActive")
         .withArgs(permitId, Status.CANCELLED);
+    });
+
+    it("an endorsement of zero on every line fails with NothingExported", async function () {
+      const f = await loadFixture(deployRegistryFixture);
+      const { permitId } = await issueExport(f);
+      const record = await recordFromChain(f.registry, permitId);
+      await expect(f.registry.connect(f.CH.customs).endorseExport(record, record.authorised.map(() => 0n)))
+        .to.be.revertedWithCustomError(f.registry, "NothingExported")
+        .withArgs(permitId);
     });
 
     it("cancel and recordNonCompliance with reason NONE fail with ReasonRequired", async function () {

@@ -443,6 +443,7 @@ class EndorseCommand implements fc.AsyncCommand<Model, Real> {
       q.authorised.forEach((auth, i) => {
         if (exported[i]! > auth) throw new Revert("QuantityExceeded", [q.id, i + 1, auth, exported[i]]);
       });
+      if (exported.every((x) => x === 0n)) throw new Revert("NothingExported", [q.id]);
       q.status = Status.ENDORSED;
       q.exported = exported;
     });
@@ -526,6 +527,7 @@ class NonComplianceCommand implements fc.AsyncCommand<Model, Real> {
       const q = draft.permits[p.id]!;
       requireOfficerOf(draft, who, q.importing);
       if (this.reason === 0) throw new Revert("ReasonRequired");
+      if (q.status === Status.CANCELLED || q.status === Status.REPLACED) throw new Revert("PermitNotActive", [q.id, q.status]);
       if (q.status !== Status.ENDORSED && q.status !== Status.USED) throw new Revert("NotYetShipped", [q.id, q.status]);
       q.flags |= 1;
     });

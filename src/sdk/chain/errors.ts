@@ -74,6 +74,7 @@ export const AlreadyUsedError = revertClass("AlreadyUsedError", "conflict", () =
 export const NotYetShippedError = revertClass("NotYetShippedError", "conflict", () => "Non-compliance can be recorded only after the export endorsement.");
 export const RecordMismatchError = revertClass("RecordMismatchError", "conflict", () => "The presented record does not match the anchored one; reload it from the chain.");
 export const LineCountMismatchError = revertClass("LineCountMismatchError", "invalid", (a) => `The permit has ${fmt(a.expected)} lines; ${fmt(a.actual)} quantities were given.`);
+export const NothingExportedError = revertClass("NothingExportedError", "invalid", () => "The endorsement gives zero on every line: nothing left the country.");
 export const QuantityExceededError = revertClass("QuantityExceededError", "conflict", (a) => `Line ${fmt(a.line)}: ${qty(a.requested)} exported but only ${qty(a.authorised)} authorised.`);
 export const ImportPermitMismatchError = revertClass("ImportPermitMismatchError", "invalid", (a) => `The named import permit ${fmt(a.importPermitId)} is not anchored, not an import permit, or names other countries.`);
 export const ImportPermitNotUsableError = revertClass("ImportPermitNotUsableError", "conflict", (a) => `The named import permit ${fmt(a.importPermitId)} is expired, used, cancelled or replaced.`);
@@ -87,7 +88,7 @@ const BY_ERROR_NAME: Record<string, new (args?: Args, cause?: unknown) => Regist
     NotOfficerOfError, AccessControlUnauthorizedAccountError, PermitNotFoundError, PermitAlreadyExistsError, EmptyBatchError,
     NoLineItemsError, ZeroQuantityError, InvalidCountriesError, ValidityInPastError, ValidityTooLongError, PermitExpiredError,
     PermitNotActiveError, AlreadyEndorsedError, NotEndorsableError, ExportNotEndorsedError, AlreadyUsedError, NotYetShippedError,
-    RecordMismatchError, LineCountMismatchError, QuantityExceededError, ImportPermitMismatchError, ImportPermitNotUsableError,
+    RecordMismatchError, LineCountMismatchError, NothingExportedError, QuantityExceededError, ImportPermitMismatchError, ImportPermitNotUsableError,
     ReasonRequiredError, InvalidTermsError,
   ].map((C) => [C.errorName, C]),
 );
