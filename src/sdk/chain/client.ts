@@ -1,5 +1,8 @@
 import {
+  getAbiItem,
+  pad,
   parseEventLogs,
+  toEventSelector,
   type Account,
   type Address,
   type Chain,
@@ -27,6 +30,13 @@ export const CANCEL_REASON = ["NONE", "LOST", "STOLEN", "DAMAGED", "WRONGLY_ISSU
 export type CancelReason = Exclude<(typeof CANCEL_REASON)[number], "NONE">;
 export const NON_COMPLIANCE_REASON = ["NONE", "QUANTITY_MISMATCH", "SPECIES_MISMATCH", "DOCUMENT_IRREGULARITY", "PEST_OR_DISEASE", "ILLEGAL_SPECIMENS", "OTHER"] as const;
 export type NonComplianceReason = Exclude<(typeof NON_COMPLIANCE_REASON)[number], "NONE">;
+
+const topicOf = (name: string) => toEventSelector(getAbiItem({ abi: permitRegistryAbi, name: name as never }) as never);
+const OFFICER_REGISTERED = topicOf("OfficerRegistered");
+const OFFICER_REMOVED = topicOf("OfficerRemoved");
+const COUNTRY_ADMITTED = topicOf("CountryAdmitted");
+const COUNTRY_ADMIN_CHANGED = topicOf("CountryAdminChanged");
+const MEMBERSHIP_TOPICS = [COUNTRY_ADMITTED, COUNTRY_ADMIN_CHANGED, OFFICER_REGISTERED, OFFICER_REMOVED];
 
 /** Per-transaction gas cap of Osaka (EIP-7825); batches are split to stay under it. */
 export const TX_GAS_CAP = 16_777_216n;
@@ -123,6 +133,16 @@ export function createRegistryClient(options: RegistryClientOptions) {
   const issuedIds = (logs: { eventName: string; args: unknown }[]) =>
     logs.filter((l) => l.eventName === "PermitIssued").map((l) => (l.args as { permitId: Hex }).permitId);
 
+  /** eth_getLogs with a topic filter (standard JSON-RPC), from the deployment block to the head. */
+  const getLogs = (topics: (Hex | Hex[] | null)[], toBlock?: bigint) =>
+    call(
+      async () =>
+        (await publicClient.request({
+          method: "eth_getLogs",
+          params: [{ address, fromBlock: `0x${fromBlock.toString(16)}`, toBlock: toBlock === undefined ? "latest" : `0x${toBlock.toString(16)}`, topics }],
+        } as never)) as unknown as Log[],
+    ).then((logs) => logs.map((l) => ({ ...l, blockNumber: BigInt(l.blockNumber as unknown as string), logIndex: Number(l.logIndex), transactionIndex: Number(l.transactionIndex) }) as Log));
+
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
     call(() => publicClient.readContract({ address, abi: permitRegistryAbi, functionName: functionName as never, args: args as never }) as Promise<T>);
 
@@ -156,8 +176,9 @@ export function createRegistryClient(options: RegistryClientOptions) {
 
     /** Every lifecycle event of a permit, oldest first, with block time and transaction. */
     async history(permitId: Hex): Promise<HistoryEntry[]> {
-      const logs = await call(() => publicClient.getLogs({ address, fromBlock, toBlock: "latest" }));
-      const parsed = parseEventLogs({ abi: permitRegistryAbi, logs: logs.filter((l: Log) => l.topics[1] === permitId) });
+      // Every lifecycle event has the permit id as its first indexed argument: one query, filtered by the node.
+      const logs = await getLogs([null, permitId]);
+      const parsed = parseEventLogs({ abi: permitRegistryAbi, logs });
       const entries: HistoryEntry[] = [];
       for (const log of parsed) {
         const args = log.args as Record<string, unknown>;
@@ -208,7 +229,7 @@ export function createRegistryClient(options: RegistryClientOptions) {
     /** Officers and authority admins with the time span they were active: the offline trust list. */
     async trustList(toBlock?: bigint): Promise<{ entries: TrustListEntry[]; blockNumber: bigint; blockTime: bigint }> {
       const head = toBlock ?? (await call(() => publicClient.getBlockNumber()));
-      const logs = await call(() => publicClient.getLogs({ address, fromBlock, toBlock: head }));
+      const logs = await getLogs([MEMBERSHIP_TOPICS], head);
       const parsed = parseEventLogs({ abi: permitRegistryAbi, logs, eventName: ["CountryAdmitted", "CountryAdminChanged", "OfficerRegistered", "OfficerRemoved"] });
       const entries: TrustListEntry[] = [];
       const open = (address: Address) => entries.find((e) => e.address.toLowerCase() === address.toLowerCase() && e.activeTo === undefined);
@@ -229,6 +250,36 @@ export function createRegistryClient(options: RegistryClientOptions) {
         }
       }
       return { entries, blockNumber: head, blockTime: await call(() => blockTime(head)) };
+    },
+
+    /**
+     * The spans during which `account` was an officer or authority admin (from its own
+     * membership events only: cheap enough for every online verification).
+     */
+    async officerHistory(account: Address): Promise<TrustListEntry[]> {
+      const topic = pad(account.toLowerCase() as Hex, { size: 32 });
+      const [asOfficer, asAdmin, asNewAdmin, asOldAdmin] = await Promise.all([
+        getLogs([[OFFICER_REGISTERED, OFFICER_REMOVED], null, topic]),
+        getLogs([COUNTRY_ADMITTED, null, topic]),
+        getLogs([COUNTRY_ADMIN_CHANGED, null, null, topic]),
+        getLogs([COUNTRY_ADMIN_CHANGED, null, topic]),
+      ]);
+      const logs = [...asOfficer, ...asAdmin, ...asNewAdmin, ...asOldAdmin].sort((a, b) =>
+        a.blockNumber === b.blockNumber ? Number(a.logIndex) - Number(b.logIndex) : Number(a.blockNumber! - b.blockNumber!),
+      );
+      const entries: TrustListEntry[] = [];
+      for (const log of parseEventLogs({ abi: permitRegistryAbi, logs })) {
+        const time = await call(() => blockTime(log.blockNumber));
+        const a = log.args as Record<string, unknown>;
+        const c = bytes2ToCountry(a.country as Hex);
+        const open = entries.find((e) => e.activeTo === undefined);
+        if (log.eventName === "OfficerRegistered") entries.push({ country: c, role: ROLE[Number(a.role)], address: account, activeFrom: time });
+        else if (log.eventName === "CountryAdmitted") entries.push({ country: c, role: "AUTHORITY_ADMIN", address: account, activeFrom: time });
+        else if (log.eventName === "CountryAdminChanged" && (a.newAdmin as string).toLowerCase() === account.toLowerCase()) {
+          entries.push({ country: c, role: "AUTHORITY_ADMIN", address: account, activeFrom: time });
+        } else if (open) open.activeTo = time; // OfficerRemoved, or replaced as admin
+      }
+      return entries;
     },
 
     /** Anchors one permit (signed by the wallet's issuer). */

@@ -122,8 +122,10 @@ export async function verify(input: VerifyInput, options: VerifyOptions = {}): P
     }
     result.checks.hash = passed("matches the anchored hash");
     const issuing = document?.issuingCountry ?? (record.documentType === "CITES_IMPORT_PERMIT" ? record.importingCountry : record.exportingCountry);
-    const trust = options.trustList ?? (await registry.trustList());
-    if (!wasActiveIssuer("officers" in trust ? trust : { officers: trust.entries.map((e) => ({ ...e, activeFrom: e.activeFrom.toString(), activeTo: e.activeTo?.toString() })) }, issuing, signer, record.issuedAt)) {
+    // Online, the signer's own membership events decide (a snapshot may be older than the permit).
+    const spans = await registry.officerHistory(signer);
+    const officers = spans.map((e) => ({ ...e, activeFrom: e.activeFrom.toString(), activeTo: e.activeTo?.toString() }));
+    if (!wasActiveIssuer({ officers }, issuing, signer, record.issuedAt)) {
       result.checks.signature = failed(`signed by ${signer}, who was not an active issuer of ${issuing} when the permit was issued`);
       return { ...result, verdict: "UNTRUSTED_SIGNER" };
     }
