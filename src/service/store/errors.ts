@@ -1,0 +1,73 @@
+/**
+ * The store's typed failures. They carry a `kind` the HTTP error middleware understands
+ * (`conflict` → 409, `notFound` → 404), so the store need not know about HTTP.
+ */
+import { PermitRegistryError } from "../../sdk/errors";
+import type { PermitStatus } from "./types";
+
+/** Another permit already has this number in this country, or this id. */
+export class DuplicatePermitError extends PermitRegistryError {
+  override readonly name = "DuplicatePermitError" as const;
+  readonly kind = "conflict" as const;
+
+  constructor(issuingCountry: string, permitNumber: string, cause?: unknown) {
+    super(`A permit numbered ${permitNumber} already exists for ${issuingCountry}.`, {
+      cause,
+      details: "Permit numbers are unique per issuing country; use a new number, or replace the existing permit.",
+      meta: { issuingCountry, permitNumber },
+    });
+  }
+}
+
+/** The permit is not in a status the change may start from. */
+export class PermitStatusConflictError extends PermitRegistryError {
+  override readonly name = "PermitStatusConflictError" as const;
+  readonly kind = "conflict" as const;
+
+  constructor(permitId: string, current: PermitStatus, expected: readonly PermitStatus[]) {
+    super(`Permit ${permitId} is ${current}; expected ${expected.join(" or ")}.`, { meta: { permitId, current, expected } });
+  }
+}
+
+/** A record the caller names does not exist. */
+export class RecordNotFoundError extends PermitRegistryError {
+  override readonly name = "RecordNotFoundError" as const;
+  readonly kind = "notFound" as const;
+
+  constructor(table: string, id: string) {
+    super(`No ${table} record ${id}.`, { meta: { table, id } });
+  }
+}
+
+/** An officer with this address or token already exists. */
+export class DuplicateOfficerError extends PermitRegistryError {
+  override readonly name = "DuplicateOfficerError" as const;
+  readonly kind = "conflict" as const;
+
+  constructor(address: string, cause?: unknown) {
+    super(`An officer with address ${address} (or the same token) already exists.`, { cause, meta: { address } });
+  }
+}
+
+/** A cursor that this store did not hand out. */
+export class InvalidCursorError extends PermitRegistryError {
+  override readonly name = "InvalidCursorError" as const;
+  readonly kind = "invalid" as const;
+
+  constructor(cursor: string) {
+    super("The pagination cursor is not valid; start again without one.", { meta: { cursor } });
+  }
+}
+
+/** A migration failed; nothing of it was applied. */
+export class MigrationFailedError extends PermitRegistryError {
+  override readonly name = "MigrationFailedError" as const;
+
+  constructor(version: number, migrationName: string, cause: unknown) {
+    super(`Database migration ${version} (${migrationName}) failed and was rolled back.`, {
+      cause,
+      details: cause instanceof Error ? cause.message : undefined,
+      meta: { version, migrationName },
+    });
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Opening the store: SQLite by default, PostgreSQL when configured; migrations run on open.
+ * @example
+ * const store = await openStore(config.database);
+ * const permit = await store.getPermit(id);
+ */
+import type { DatabaseConfig } from "../config";
+import type { SqlDriver } from "./driver";
+import { migrate } from "./migrate";
+import { openPostgresDriver, type PostgresDriverOptions } from "./postgresDriver";
+import { openSqliteDriver } from "./sqliteDriver";
+import { SqlStore, type Clock } from "./sqlStore";
+import type { Store } from "./store";
+
+export type OpenStoreOptions = {
+  /** Where timestamps come from (tests pin it). */
+  clock?: Clock;
+  /** PostgreSQL only: work in this schema (tests use one per run). */
+  schema?: string;
+  /** PostgreSQL only: pool size. */
+  poolSize?: number;
+  onIdleError?: PostgresDriverOptions["onIdleError"];
+};
+
+export async function openStore(database: DatabaseConfig, options: OpenStoreOptions = {}): Promise<Store> {
+  const driver: SqlDriver =
+    database.kind === "sqlite"
+      ? openSqliteDriver({ path: database.path })
+      : openPostgresDriver({ connectionString: database.url, schema: options.schema, max: options.poolSize, onIdleError: options.onIdleError });
+  try {
+    await migrate(driver);
+  } catch (err) {
+    await driver.close().catch(() => undefined);
+    throw err;
+  }
+  return new SqlStore(driver, options.clock ?? (() => new Date()), driver);
+}
+
+export type { Store } from "./store";
+export type { SqlDriver, SqlExecutor } from "./driver";
+export { migrate } from "./migrate";
+export { MIGRATIONS } from "./migrations";
+export * from "./errors";
+export * from "./types";

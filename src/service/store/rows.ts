@@ -1,0 +1,11 @@
+/** Conversions between driver values and records (SQLite gives numbers, PostgreSQL BIGINT as text). */
+import type { JsonValue } from "./types";
+
+export const toNumber = (value: unknown): number => (typeof value === "number" ? value : Number(value));
+export const toNumberOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : toNumber(value));
+export const toBigInt = (value: unknown): bigint => (typeof value === "bigint" ? value : BigInt(value as string | number));
+export const toBool = (value: unknown): boolean => value === 1 || value === true || value === "1";
+export const parseJson = (value: unknown): JsonValue => JSON.parse(String(value)) as JsonValue;
+export const parseJsonOrNull = (value: unknown): JsonValue | null => (value === null || value === undefined ? null : parseJson(value));
+export const str = <T extends string = string>(value: unknown): T => value as T;
+export const strOrNull = <T extends string = string>(value: unknown): T | null => (value === null || value === undefined ? null : (value as T));

@@ -1,0 +1,100 @@
+/**
+ * The service's storage, one interface over SQLite and PostgreSQL. Everything is async; methods
+ * that change several rows do so atomically. Use `transaction(fn)` to make several calls one unit
+ * (e.g. insert a permit and enqueue its anchoring).
+ */
+import type { Hex } from "viem";
+import type {
+  AuditQuery,
+  AuditRecord,
+  IdempotencyRecord,
+  ListPermitsFilter,
+  NewAuditEntry,
+  NewOfficer,
+  NewOutboxEntry,
+  NewPermit,
+  OfficerRecord,
+  OfficerRole,
+  OutboxEntry,
+  OutboxState,
+  PermitEvent,
+  PermitLine,
+  PermitPage,
+  PermitRecord,
+  PermitStatus,
+  PermitStatusPatch,
+} from "./types";
+
+export interface Store {
+  readonly dialect: "sqlite" | "postgres";
+
+  /** Runs `fn` in one transaction with a store bound to it; rolled back if `fn` throws. Nested calls join. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers (health checks). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  // Permits
+  /** @throws {DuplicatePermitError} when the id or (issuing country, number) exists. */
+  insertPermit(permit: NewPermit): Promise<PermitRecord>;
+  getPermit(permitId: string): Promise<PermitRecord | undefined>;
+  getPermitByNumber(issuingCountry: string, permitNumber: string): Promise<PermitRecord | undefined>;
+  listPermits(filter?: ListPermitsFilter): Promise<PermitPage>;
+  /**
+   * Sets the status (and what comes with it). With `from`, only if the current status is one of them.
+   * @throws {RecordNotFoundError} | {PermitStatusConflictError}
+   */
+  updatePermitStatus(permitId: string, patch: PermitStatusPatch, from?: readonly PermitStatus[]): Promise<PermitRecord>;
+  getPermitLines(permitId: string): Promise<PermitLine[]>;
+  /** Sets a line's exported quantity (thousandths), as the ledger reports it. @throws {RecordNotFoundError} */
+  setLineExported(permitId: string, line: number, exported: bigint): Promise<void>;
+
+  // Lifecycle history (from the indexer)
+  /** Records an event once: `false` when `(txHash, logIndex)` was already recorded. */
+  appendPermitEvent(event: PermitEvent): Promise<boolean>;
+  listPermitEvents(permitId: string): Promise<PermitEvent[]>;
+
+  // Outbox
+  enqueueOutbox(entry: NewOutboxEntry): Promise<OutboxEntry>;
+  /**
+   * Claims up to `limit` QUEUED entries (oldest first) not held by another claim, for `leaseMs`.
+   * Two concurrent claims never return the same entry. Each claim counts as an attempt.
+   */
+  claimOutboxBatch(options: { limit: number; leaseMs: number }): Promise<OutboxEntry[]>;
+  /** The transaction was broadcast. */
+  markOutboxSent(id: number, sent: { txHash: Hex; nonce: number }): Promise<void>;
+  markOutboxMined(id: number): Promise<void>;
+  /** Gives up for good (the chain refused it). */
+  markOutboxFailed(id: number, error: string): Promise<void>;
+  /** Puts an entry back in the queue (after a transient error, or a transaction the chain dropped). */
+  requeueOutbox(id: number, error: string | null): Promise<void>;
+  listOutbox(filter: { state?: OutboxState | readonly OutboxState[]; limit?: number }): Promise<OutboxEntry[]>;
+  countOutbox(state?: OutboxState | readonly OutboxState[]): Promise<number>;
+
+  // Idempotency
+  getIdempotency(key: string, officerId: string): Promise<IdempotencyRecord | undefined>;
+  /** Stores the answer; if one is already stored for `(key, officerId)` that one is returned and kept. */
+  putIdempotency(record: Omit<IdempotencyRecord, "createdAt">): Promise<IdempotencyRecord>;
+
+  // Audit log (append-only: there is no way to change or remove an entry)
+  appendAudit(entry: NewAuditEntry): Promise<AuditRecord>;
+  /** Entries whose country is `query.country`, oldest first, within `[from, to)`. */
+  exportAudit(query: AuditQuery): Promise<AuditRecord[]>;
+
+  // Officers
+  /** @throws {DuplicateOfficerError} when the address or token hash is taken. */
+  insertOfficer(officer: NewOfficer): Promise<OfficerRecord>;
+  getOfficer(id: string): Promise<OfficerRecord | undefined>;
+  /** Active officers only: a removed officer's token opens nothing. */
+  findOfficerByTokenHash(tokenHash: string): Promise<OfficerRecord | undefined>;
+  findOfficerByAddress(address: string): Promise<OfficerRecord | undefined>;
+  listOfficers(filter?: { country?: string; role?: OfficerRole; includeRemoved?: boolean }): Promise<OfficerRecord[]>;
+  /** Replaces the token (the old one stops working). @throws {RecordNotFoundError} */
+  setOfficerTokenHash(id: string, tokenHash: string): Promise<void>;
+  /** Deactivates the officer and stamps `removedAt`. @throws {RecordNotFoundError} */
+  removeOfficer(id: string): Promise<OfficerRecord>;
+
+  // Indexer
+  getIndexerCursor(name: string): Promise<number | undefined>;
+  setIndexerCursor(name: string, lastBlock: number): Promise<void>;
+}

@@ -1,0 +1,149 @@
+/** Permits and their line items. */
+import type { SqlExecutor, SqlParam, Row } from "../driver";
+import { DuplicatePermitError, InvalidCursorError, PermitStatusConflictError, RecordNotFoundError } from "../errors";
+import { str, strOrNull, toBigInt, toNumber, toNumberOrNull } from "../rows";
+import type { ListPermitsFilter, NewPermit, PermitLine, PermitPage, PermitRecord, PermitStatus, PermitStatusPatch } from "../types";
+
+const toPermit = (r: Row): PermitRecord => ({
+  permitId: str(r.permit_id),
+  issuingCountry: str(r.issuing_country),
+  permitNumber: str(r.permit_number),
+  documentJson: str(r.document),
+  salt: str(r.salt),
+  documentHash: str(r.document_hash),
+  docType: str(r.doc_type),
+  exportingCountry: strOrNull(r.exporting_country),
+  importingCountry: strOrNull(r.importing_country),
+  validUntil: strOrNull(r.valid_until),
+  status: str(r.status),
+  failureReason: strOrNull(r.failure_reason),
+  issuerOfficerId: strOrNull(r.issuer_officer_id),
+  signature: strOrNull(r.signature),
+  txHash: strOrNull(r.tx_hash),
+  blockNumber: toNumberOrNull(r.block_number),
+  createdAt: str(r.created_at),
+  updatedAt: str(r.updated_at),
+});
+
+export async function insertPermit(db: SqlExecutor, now: string, p: NewPermit): Promise<PermitRecord> {
+  return db.transaction(async (tx) => {
+    try {
+      await tx.run(
+        `INSERT INTO permits (permit_id, issuing_country, permit_number, document, salt, document_hash, doc_type,
+           exporting_country, importing_country, valid_until, status, issuer_officer_id, signature, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [p.permitId, p.issuingCountry, p.permitNumber, p.documentJson, p.salt, p.documentHash, p.docType,
+          p.exportingCountry, p.importingCountry, p.validUntil, p.status ?? "PENDING", p.issuerOfficerId, p.signature, now, now],
+      );
+    } catch (err) {
+      if (tx.isUniqueViolation(err)) throw new DuplicatePermitError(p.issuingCountry, p.permitNumber, err);
+      throw err;
+    }
+    for (const line of p.lines) {
+      await tx.run("INSERT INTO permit_lines (permit_id, line, authorised, exported) VALUES (?, ?, ?, 0)", [p.permitId, line.line, line.authorised]);
+    }
+    return (await getPermit(tx, p.permitId))!;
+  });
+}
+
+export async function getPermit(db: SqlExecutor, permitId: string): Promise<PermitRecord | undefined> {
+  const [row] = await db.all("SELECT * FROM permits WHERE permit_id = ?", [permitId]);
+  return row && toPermit(row);
+}
+
+export async function getPermitByNumber(db: SqlExecutor, issuingCountry: string, permitNumber: string): Promise<PermitRecord | undefined> {
+  const [row] = await db.all("SELECT * FROM permits WHERE issuing_country = ? AND permit_number = ?", [issuingCountry, permitNumber]);
+  return row && toPermit(row);
+}
+
+const encodeCursor = (p: PermitRecord) => Buffer.from(JSON.stringify([p.createdAt, p.permitId])).toString("base64url");
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === "string")) return value as [string, string];
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError(cursor);
+}
+
+export async function listPermits(db: SqlExecutor, filter: ListPermitsFilter = {}): Promise<PermitPage> {
+  const where: string[] = [];
+  const params: SqlParam[] = [];
+  const add = (clause: string, ...values: SqlParam[]) => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (filter.issuingCountry) add("issuing_country = ?", filter.issuingCountry);
+  if (filter.importingCountry) add("importing_country = ?", filter.importingCountry);
+  if (filter.involvingCountry) {
+    const c = filter.involvingCountry;
+    add("(issuing_country = ? OR exporting_country = ? OR importing_country = ?)", c, c, c);
+  }
+  if (filter.status !== undefined) {
+    const statuses = typeof filter.status === "string" ? [filter.status] : [...filter.status];
+    if (statuses.length === 0) return { items: [], nextCursor: null };
+    add(`status IN (${statuses.map(() => "?").join(", ")})`, ...statuses);
+  }
+  if (filter.docType) add("doc_type = ?", filter.docType);
+  if (filter.issuerOfficerId) add("issuer_officer_id = ?", filter.issuerOfficerId);
+  if (filter.cursor) {
+    const [createdAt, permitId] = decodeCursor(filter.cursor);
+    add("(created_at < ? OR (created_at = ? AND permit_id < ?))", createdAt, createdAt, permitId);
+  }
+  const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 50), 1), 500);
+  const rows = await db.all(
+    `SELECT * FROM permits ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+     ORDER BY created_at DESC, permit_id DESC LIMIT ?`,
+    [...params, limit + 1],
+  );
+  const items = rows.slice(0, limit).map(toPermit);
+  return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null };
+}
+
+export async function updatePermitStatus(
+  db: SqlExecutor,
+  now: string,
+  permitId: string,
+  patch: PermitStatusPatch,
+  from?: readonly PermitStatus[],
+): Promise<PermitRecord> {
+  const sets = ["status = ?", "updated_at = ?"];
+  const params: SqlParam[] = [patch.status, now];
+  const optional: [keyof PermitStatusPatch, string][] = [
+    ["failureReason", "failure_reason"],
+    ["txHash", "tx_hash"],
+    ["blockNumber", "block_number"],
+    ["signature", "signature"],
+  ];
+  for (const [key, column] of optional) {
+    if (patch[key] === undefined) continue;
+    sets.push(`${column} = ?`);
+    params.push(patch[key] as SqlParam);
+  }
+  let sql = `UPDATE permits SET ${sets.join(", ")} WHERE permit_id = ?`;
+  params.push(permitId);
+  if (from) {
+    // An empty list can match nothing; `IN ()` is not valid SQL on PostgreSQL.
+    sql += from.length ? ` AND status IN (${from.map(() => "?").join(", ")})` : " AND 1 = 0";
+    params.push(...from);
+  }
+  return db.transaction(async (tx) => {
+    const { changes } = await tx.run(sql, params);
+    const current = await getPermit(tx, permitId);
+    if (!current) throw new RecordNotFoundError("permit", permitId);
+    if (changes === 0) throw new PermitStatusConflictError(permitId, current.status, from ?? []);
+    return current;
+  });
+}
+
+export async function getPermitLines(db: SqlExecutor, permitId: string): Promise<PermitLine[]> {
+  const rows = await db.all("SELECT line, authorised, exported FROM permit_lines WHERE permit_id = ? ORDER BY line", [permitId]);
+  return rows.map((r) => ({ line: toNumber(r.line), authorised: toBigInt(r.authorised), exported: toBigInt(r.exported) }));
+}
+
+export async function setLineExported(db: SqlExecutor, permitId: string, line: number, exported: bigint): Promise<void> {
+  const { changes } = await db.run("UPDATE permit_lines SET exported = ? WHERE permit_id = ? AND line = ?", [exported, permitId, line]);
+  if (changes === 0) throw new RecordNotFoundError("permit line", `${permitId}#${line}`);
+}

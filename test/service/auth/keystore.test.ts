@@ -1,0 +1,71 @@
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { recoverMessageAddress } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { OfficerKeystore } from "../../../src/service/auth/keystore";
+import { resolveKeystorePassphrase } from "../../../src/service/auth/passphrase";
+import { rejectionOf } from "../helpers";
+
+// Cheap scrypt so the suite stays fast; the default cost is exercised once below.
+const FAST = { N: 2 ** 10, r: 8, p: 1 };
+
+describe("officer keystore", () => {
+  const keystore = new OfficerKeystore({ passphrase: "correct horse battery staple", scrypt: FAST });
+
+  it("creates a key, seals it, and opens it as a signing viem account", async () => {
+    const created = await keystore.create();
+    expect(created.encryptedKey).to.not.match(/[0-9a-f]{64}/);
+    const account = await keystore.unlock(created.encryptedKey);
+    expect(account.address).to.equal(created.address);
+    const signature = await account.signMessage({ message: "permit 26CH000123" });
+    expect(await recoverMessageAddress({ message: "permit 26CH000123", signature })).to.equal(created.address);
+  });
+
+  it("round-trips an existing private key with the default scrypt cost", async () => {
+    const privateKey = generatePrivateKey();
+    const strong = new OfficerKeystore({ passphrase: "correct horse battery staple" });
+    const sealed = await strong.encrypt(privateKey);
+    expect(JSON.parse(sealed).kdf).to.include({ name: "scrypt", N: 32768, r: 8, p: 1 });
+    expect((await strong.unlock(sealed)).address).to.equal(privateKeyToAccount(privateKey).address);
+  });
+
+  it("refuses the wrong passphrase with a typed error", async () => {
+    const { encryptedKey, address } = await keystore.create();
+    const err = await rejectionOf(new OfficerKeystore({ passphrase: "another passphrase", scrypt: FAST }).unlock(encryptedKey));
+    expect(err.name).to.equal("WrongPassphraseError");
+    expect(err.message).to.contain(address);
+  });
+
+  it("refuses an envelope moved to another address, or tampered with", async () => {
+    const a = await keystore.create();
+    const b = await keystore.create();
+    const moved = JSON.stringify({ ...JSON.parse(a.encryptedKey), address: b.address });
+    expect((await rejectionOf(keystore.unlock(moved))).name).to.equal("WrongPassphraseError");
+    const envelope = JSON.parse(a.encryptedKey);
+    envelope.ciphertext = Buffer.from(Buffer.from(envelope.ciphertext, "base64").map((byte: number, i: number) => (i === 0 ? byte ^ 1 : byte))).toString("base64");
+    expect((await rejectionOf(keystore.unlock(JSON.stringify(envelope)))).name).to.equal("WrongPassphraseError");
+    expect((await rejectionOf(keystore.unlock("{not json"))).name).to.equal("MalformedKeystoreEntryError");
+    expect((await rejectionOf(keystore.unlock(JSON.stringify({ version: 2 })))).name).to.equal("MalformedKeystoreEntryError");
+  });
+
+  describe("passphrase in embedded mode", () => {
+    let dir: string;
+    before(() => (dir = mkdtempSync(path.join(tmpdir(), "permit-registry-keystore-"))));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("is generated once into DATA_DIR (owner-only) and read back on the next start", async () => {
+      const file = path.join(dir, "data", "keystore-passphrase");
+      const first = await resolveKeystorePassphrase({ kind: "generated", file });
+      expect(first).to.have.length.greaterThan(30);
+      expect(statSync(file).mode & 0o777).to.equal(0o600);
+      expect(readFileSync(file, "utf8").trim()).to.equal(first);
+      expect(await resolveKeystorePassphrase({ kind: "generated", file })).to.equal(first);
+    });
+
+    it("is the configured one when KEYSTORE_PASSPHRASE is set", async () => {
+      expect(await resolveKeystorePassphrase({ kind: "passphrase", passphrase: "given" })).to.equal("given");
+    });
+  });
+});

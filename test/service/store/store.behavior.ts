@@ -1,0 +1,384 @@
+/**
+ * What every `Store` must do, run against each database (`shouldBehaveLikeStore`). The fixture hands
+ * out drivers on one fresh database per test, so "another connection" and "reopen" are real.
+ */
+import { expect } from "chai";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Hex } from "viem";
+import { migrate } from "../../../src/service/store/migrate";
+import { SqlStore } from "../../../src/service/store/sqlStore";
+import type { SqlDriver } from "../../../src/service/store/driver";
+import type { Store } from "../../../src/service/store/store";
+import type { NewPermit, OfficerRole } from "../../../src/service/store/types";
+import { manualClock, rejectionOf } from "../helpers";
+
+export type StoreDatabase = {
+  /** A new connection (pool) to this test's database. */
+  connect(): SqlDriver;
+};
+
+export type StoreFixture = {
+  /** A fresh, empty database for one test. */
+  freshDatabase(): Promise<StoreDatabase>;
+};
+
+const hex32 = (): Hex => `0x${randomBytes(32).toString("hex")}`;
+
+function newPermit(overrides: Partial<NewPermit> = {}): NewPermit {
+  return {
+    permitId: hex32(),
+    issuingCountry: "CH",
+    permitNumber: `26CH${randomBytes(4).toString("hex")}`,
+    documentJson: JSON.stringify({ documentType: "CITES_EXPORT", quantity: 12.5 }),
+    salt: hex32(),
+    documentHash: hex32(),
+    docType: "CITES_EXPORT",
+    exportingCountry: "CH",
+    importingCountry: "FR",
+    validUntil: "2026-09-01",
+    issuerOfficerId: null,
+    signature: null,
+    lines: [
+      { line: 1, authorised: 12_500n },
+      { line: 2, authorised: 999_999_999_999_999n },
+    ],
+    ...overrides,
+  };
+}
+
+function newOfficer(country = "CH", role: OfficerRole = "ISSUER") {
+  return {
+    id: randomUUID(),
+    country,
+    role,
+    name: `${country} ${role.toLowerCase()}`,
+    address: `0x${randomBytes(20).toString("hex")}` as Hex,
+    tokenHash: randomBytes(32).toString("hex"),
+    encryptedKey: null,
+  };
+}
+
+export function shouldBehaveLikeStore(fixture: StoreFixture): void {
+  let database: StoreDatabase;
+  let drivers: SqlDriver[];
+  let clock: ReturnType<typeof manualClock>;
+  let store: Store;
+
+  const connect = () => {
+    const driver = database.connect();
+    drivers.push(driver);
+    return driver;
+  };
+  const openStore = async () => {
+    const driver = connect();
+    await migrate(driver);
+    return new SqlStore(driver, clock.now, driver);
+  };
+
+  beforeEach(async () => {
+    drivers = [];
+    clock = manualClock();
+    database = await fixture.freshDatabase();
+    store = await openStore();
+  });
+
+  afterEach(async () => {
+    for (const driver of drivers) await driver.close().catch(() => undefined);
+  });
+
+  describe("migrations", () => {
+    it("apply once, and applying them again (same or new connection) changes nothing", async () => {
+      const again = await migrate(drivers[0]!);
+      expect(again.applied).to.deep.equal([]);
+      const other = connect();
+      const third = await migrate(other);
+      expect(third).to.deep.equal({ applied: [], current: 1 });
+      const rows = await other.all("SELECT version, name FROM schema_migrations");
+      expect(rows.map((r) => [Number(r.version), r.name])).to.deep.equal([[1, "initial"]]);
+    });
+
+    it("apply on a fresh database and report what they applied", async () => {
+      const fresh = (await fixture.freshDatabase()).connect();
+      drivers.push(fresh);
+      expect(await migrate(fresh)).to.deep.equal({ applied: [1], current: 1 });
+    });
+
+    it("roll back a failing migration completely", async () => {
+      const broken = [{ version: 2, name: "broken", sql: () => "CREATE TABLE half_done (x INTEGER); CREATE TABLE oops (" }];
+      const err = await rejectionOf(migrate(drivers[0]!, broken));
+      expect(err.name).to.equal("MigrationFailedError");
+      const versions = await drivers[0]!.all("SELECT version FROM schema_migrations");
+      expect(versions.map((r) => Number(r.version))).to.deep.equal([1]);
+      expect(await rejectionOf(drivers[0]!.all("SELECT * FROM half_done"))).to.be.instanceOf(Error);
+    });
+  });
+
+  describe("permits", () => {
+    it("keeps a permit and its lines exactly as inserted", async () => {
+      const input = newPermit();
+      const stored = await store.insertPermit(input);
+      expect(stored).to.include({ permitId: input.permitId, status: "PENDING", documentJson: input.documentJson, createdAt: "2026-03-01T10:00:00.000Z" });
+      expect(await store.getPermit(input.permitId)).to.deep.equal(stored);
+      expect(await store.getPermitByNumber("CH", input.permitNumber)).to.deep.equal(stored);
+      expect(await store.getPermitLines(input.permitId)).to.deep.equal([
+        { line: 1, authorised: 12_500n, exported: 0n },
+        { line: 2, authorised: 999_999_999_999_999n, exported: 0n },
+      ]);
+      expect(await store.getPermit(hex32())).to.equal(undefined);
+    });
+
+    it("refuses a second permit with the same number in the same country with a typed conflict", async () => {
+      const first = await store.insertPermit(newPermit({ permitNumber: "26CH000123" }));
+      const err = await rejectionOf(store.insertPermit(newPermit({ permitNumber: "26CH000123" })));
+      expect(err.name).to.equal("DuplicatePermitError");
+      expect(err.kind).to.equal("conflict");
+      expect((await store.listPermits()).items.map((p) => p.permitId)).to.deep.equal([first.permitId]);
+      // The same number in another country is another permit.
+      await store.insertPermit(newPermit({ permitNumber: "26CH000123", issuingCountry: "FR" }));
+    });
+
+    it("refuses a second permit with the same id and leaves no lines behind", async () => {
+      const first = newPermit();
+      await store.insertPermit(first);
+      const err = await rejectionOf(store.insertPermit(newPermit({ permitId: first.permitId, lines: [{ line: 9, authorised: 1n }] })));
+      expect(err.name).to.equal("DuplicatePermitError");
+      expect((await store.getPermitLines(first.permitId)).map((l) => l.line)).to.deep.equal([1, 2]);
+    });
+
+    it("lists newest first with filters and a cursor that pages without overlap", async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        ids.push((await store.insertPermit(newPermit({ importingCountry: i % 2 ? "JP" : "FR" }))).permitId);
+        if (i !== 2) clock.advance(1000); // two permits share a timestamp: the id breaks the tie
+      }
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.listPermits({ limit: 2, cursor });
+        seen.push(...page.items.map((p) => p.permitId));
+        cursor = page.nextCursor ?? undefined;
+        pages++;
+      } while (cursor);
+      expect(pages).to.equal(3);
+      expect(new Set(seen).size).to.equal(5);
+      expect(seen[0]).to.equal(ids[4]);
+      expect(seen[4]).to.equal(ids[0]);
+
+      expect((await store.listPermits({ importingCountry: "JP" })).items).to.have.length(2);
+      expect((await store.listPermits({ involvingCountry: "FR" })).items).to.have.length(3);
+      expect((await store.listPermits({ involvingCountry: "CH", status: ["ISSUED"] })).items).to.have.length(0);
+      expect((await store.listPermits({ status: [] })).items).to.have.length(0);
+      expect((await rejectionOf(store.listPermits({ cursor: "not-a-cursor" }))).name).to.equal("InvalidCursorError");
+    });
+
+    it("changes status only from the expected statuses", async () => {
+      const { permitId } = await store.insertPermit(newPermit());
+      clock.advance(5000);
+      const txHash = hex32();
+      const issued = await store.updatePermitStatus(permitId, { status: "ISSUED", txHash, blockNumber: 42 }, ["PENDING"]);
+      expect(issued).to.include({ status: "ISSUED", txHash, blockNumber: 42, updatedAt: "2026-03-01T10:00:05.000Z" });
+
+      const conflict = await rejectionOf(store.updatePermitStatus(permitId, { status: "ISSUED" }, ["PENDING"]));
+      expect(conflict.name).to.equal("PermitStatusConflictError");
+      expect(conflict.kind).to.equal("conflict");
+
+      const failed = await store.updatePermitStatus(permitId, { status: "FAILED", failureReason: "PermitNumberTaken" });
+      expect(failed).to.include({ status: "FAILED", failureReason: "PermitNumberTaken", txHash });
+
+      const missing = await rejectionOf(store.updatePermitStatus(hex32(), { status: "ISSUED" }));
+      expect(missing.name).to.equal("RecordNotFoundError");
+      expect(missing.kind).to.equal("notFound");
+    });
+
+    it("records the exported quantity per line", async () => {
+      const { permitId } = await store.insertPermit(newPermit());
+      await store.setLineExported(permitId, 1, 10_000n);
+      expect((await store.getPermitLines(permitId))[0]).to.deep.equal({ line: 1, authorised: 12_500n, exported: 10_000n });
+      expect((await rejectionOf(store.setLineExported(permitId, 7, 1n))).name).to.equal("RecordNotFoundError");
+    });
+  });
+
+  describe("lifecycle events", () => {
+    it("are recorded once per (tx hash, log index) and listed in chain order", async () => {
+      const permitId = hex32();
+      const txHash = hex32();
+      const event = (logIndex: number, blockNumber: number, kind: string) => ({
+        permitId, kind, officerAddress: null, country: "CH", txHash, blockNumber, blockTime: "2026-03-01T10:00:00.000Z", logIndex, data: { line: 1, quantity: "10000" },
+      });
+      expect(await store.appendPermitEvent(event(3, 11, "PermitEndorsed"))).to.equal(true);
+      expect(await store.appendPermitEvent(event(1, 10, "PermitIssued"))).to.equal(true);
+      expect(await store.appendPermitEvent(event(1, 10, "PermitIssued"))).to.equal(false);
+      const events = await store.listPermitEvents(permitId);
+      expect(events.map((e) => e.kind)).to.deep.equal(["PermitIssued", "PermitEndorsed"]);
+      expect(events[0]).to.deep.equal(event(1, 10, "PermitIssued"));
+    });
+  });
+
+  describe("transactions", () => {
+    it("commit everything or nothing", async () => {
+      const kept = newPermit();
+      await store.transaction(async (tx) => {
+        await tx.insertPermit(kept);
+        await tx.enqueueOutbox({ kind: "ISSUE", permitId: kept.permitId, payload: { permitId: kept.permitId } });
+      });
+      const dropped = newPermit();
+      const err = await rejectionOf(
+        store.transaction(async (tx) => {
+          await tx.insertPermit(dropped);
+          await tx.enqueueOutbox({ kind: "ISSUE", permitId: dropped.permitId, payload: {} });
+          throw new Error("boom");
+        }),
+      );
+      expect(err.message).to.equal("boom");
+      expect(await store.getPermit(kept.permitId)).to.not.equal(undefined);
+      expect(await store.getPermit(dropped.permitId)).to.equal(undefined);
+      expect(await store.countOutbox()).to.equal(1);
+    });
+
+    it("keep calls from outside out of an open transaction", async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const inside = store.transaction(async (tx) => {
+        await tx.enqueueOutbox({ kind: "ISSUE", payload: {} });
+        await gate;
+        throw new Error("rolled back");
+      });
+      const outside = store.enqueueOutbox({ kind: "USE", payload: {} });
+      release();
+      await rejectionOf(inside);
+      await outside;
+      expect((await store.listOutbox({})).map((e) => e.kind)).to.deep.equal(["USE"]);
+    });
+  });
+
+  describe("outbox", () => {
+    it("moves an entry from QUEUED through SENT to MINED", async () => {
+      const entry = await store.enqueueOutbox({ kind: "ISSUE", permitId: "p1", payload: { n: 1 } });
+      expect(entry).to.include({ state: "QUEUED", attempts: 0, permitId: "p1" });
+      const [claimed] = await store.claimOutboxBatch({ limit: 10, leaseMs: 30_000 });
+      expect(claimed).to.include({ id: entry.id, attempts: 1, leaseUntil: "2026-03-01T10:00:30.000Z" });
+      const txHash = hex32();
+      await store.markOutboxSent(entry.id, { txHash, nonce: 7 });
+      expect(await store.countOutbox("QUEUED")).to.equal(0);
+      await store.markOutboxMined(entry.id);
+      const [mined] = await store.listOutbox({ state: "MINED" });
+      expect(mined).to.include({ id: entry.id, state: "MINED", txHash, nonce: 7, leaseUntil: null });
+      expect(mined!.payload).to.deep.equal({ n: 1 });
+      expect((await rejectionOf(store.markOutboxMined(999_999))).name).to.equal("RecordNotFoundError");
+    });
+
+    it("never hands the same entry to two concurrent claims", async () => {
+      for (let i = 0; i < 40; i++) await store.enqueueOutbox({ kind: "ISSUE", payload: { i } });
+      const other = await openStore();
+      const claims = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => (i % 2 ? other : store).claimOutboxBatch({ limit: 5, leaseMs: 60_000 })),
+      );
+      const ids = claims.flat().map((e) => e.id);
+      expect(new Set(ids).size, "no entry claimed twice").to.equal(ids.length);
+      expect(ids.length).to.equal(40);
+      expect(await store.claimOutboxBatch({ limit: 5, leaseMs: 60_000 })).to.deep.equal([]);
+    });
+
+    it("lets an entry be claimed again once its lease has run out, or after a requeue", async () => {
+      const a = await store.enqueueOutbox({ kind: "ISSUE", payload: {} });
+      const b = await store.enqueueOutbox({ kind: "ISSUE", payload: {} });
+      expect((await store.claimOutboxBatch({ limit: 10, leaseMs: 1000 })).map((e) => e.id)).to.deep.equal([a.id, b.id]);
+      await store.requeueOutbox(b.id, "nonce too low");
+      expect((await store.claimOutboxBatch({ limit: 10, leaseMs: 1000 })).map((e) => [e.id, e.lastError])).to.deep.equal([[b.id, "nonce too low"]]);
+      clock.advance(1001);
+      const again = await store.claimOutboxBatch({ limit: 10, leaseMs: 1000 });
+      expect(again.map((e) => [e.id, e.attempts])).to.deep.equal([[a.id, 2], [b.id, 3]]);
+      await store.markOutboxFailed(a.id, "PermitNumberTaken");
+      expect(await store.countOutbox(["FAILED"])).to.equal(1);
+      expect(await store.countOutbox([])).to.equal(0);
+    });
+  });
+
+  describe("idempotency keys", () => {
+    it("store the first answer per officer and key, and give it back", async () => {
+      expect(await store.getIdempotency("k1", "officer-a")).to.equal(undefined);
+      const record = { key: "k1", officerId: "officer-a", requestHash: "h1", responseStatus: 201, responseBody: { permitId: "0x01", status: "PENDING" } };
+      const stored = await store.putIdempotency(record);
+      expect(stored).to.deep.equal({ ...record, createdAt: "2026-03-01T10:00:00.000Z" });
+      expect(await store.getIdempotency("k1", "officer-a")).to.deep.equal(stored);
+      // A racing retry does not overwrite the stored answer.
+      expect(await store.putIdempotency({ ...record, requestHash: "h2", responseStatus: 500 })).to.deep.equal(stored);
+      // Keys are per officer.
+      expect(await store.getIdempotency("k1", "officer-b")).to.equal(undefined);
+    });
+  });
+
+  describe("audit log", () => {
+    const entry = (country: string, action: string) => ({
+      requestId: randomUUID(), officerId: "o1", role: "ISSUER" as const, country, action, permitId: null, result: 201, txHash: null, detail: { note: action },
+    });
+
+    it("exports a country's entries in a date range, oldest first", async () => {
+      await store.appendAudit(entry("CH", "permit.issue"));
+      clock.advance(86_400_000);
+      await store.appendAudit(entry("FR", "permit.issue"));
+      const second = await store.appendAudit(entry("CH", "permit.cancel"));
+      clock.advance(86_400_000);
+      await store.appendAudit(entry("CH", "officer.add"));
+      const range = await store.exportAudit({ country: "CH", from: "2026-03-02", to: "2026-03-03" });
+      expect(range).to.deep.equal([second]);
+      expect(second).to.include({ at: "2026-03-02T10:00:00.000Z", action: "permit.cancel", result: 201 });
+      expect((await store.exportAudit({ country: "CH" })).map((e) => e.action)).to.deep.equal(["permit.issue", "permit.cancel", "officer.add"]);
+    });
+
+    it("is append-only in the database itself: UPDATE and DELETE are refused", async () => {
+      const record = await store.appendAudit(entry("CH", "permit.issue"));
+      const raw = drivers[0]!;
+      const update = await rejectionOf(raw.run("UPDATE audit_log SET result = 200 WHERE id = ?", [record.id]));
+      expect(update.message).to.match(/append-only/);
+      const remove = await rejectionOf(raw.run("DELETE FROM audit_log WHERE id = ?", [record.id]));
+      expect(remove.message).to.match(/append-only/);
+      expect(await store.exportAudit({ country: "CH" })).to.deep.equal([record]);
+    });
+  });
+
+  describe("officers", () => {
+    it("are found by token hash while active, and removal revokes the token", async () => {
+      const input = newOfficer("CH", "CUSTOMS");
+      const officer = await store.insertOfficer(input);
+      expect(officer).to.include({ id: input.id, active: true, removedAt: null, role: "CUSTOMS" });
+      expect(await store.findOfficerByTokenHash(input.tokenHash)).to.deep.equal(officer);
+      expect(await store.findOfficerByAddress(input.address.toUpperCase().replace("0X", "0x"))).to.deep.equal(officer);
+
+      clock.advance(1000);
+      const removed = await store.removeOfficer(officer.id);
+      expect(removed).to.include({ active: false, removedAt: "2026-03-01T10:00:01.000Z" });
+      expect(await store.findOfficerByTokenHash(input.tokenHash)).to.equal(undefined);
+      expect(await store.listOfficers({ country: "CH" })).to.deep.equal([]);
+      expect(await store.listOfficers({ country: "CH", includeRemoved: true })).to.deep.equal([removed]);
+      expect((await rejectionOf(store.removeOfficer("nobody"))).name).to.equal("RecordNotFoundError");
+    });
+
+    it("refuse a duplicate address, list by country and role, and rotate tokens", async () => {
+      const admin = await store.insertOfficer(newOfficer("CH", "ADMIN"));
+      await store.insertOfficer(newOfficer("CH", "ISSUER"));
+      await store.insertOfficer(newOfficer("FR", "ISSUER"));
+      const dup = await rejectionOf(store.insertOfficer({ ...newOfficer("CH", "ISSUER"), address: admin.address }));
+      expect(dup.name).to.equal("DuplicateOfficerError");
+      expect((await store.listOfficers({ role: "ISSUER" })).map((o) => o.country)).to.deep.equal(["CH", "FR"]);
+      await store.setOfficerTokenHash(admin.id, "f".repeat(64));
+      expect(await store.findOfficerByTokenHash(admin.tokenHash)).to.equal(undefined);
+      expect((await store.findOfficerByTokenHash("f".repeat(64)))?.id).to.equal(admin.id);
+    });
+  });
+
+  describe("indexer cursor", () => {
+    it("is absent at first, then remembers the last block", async () => {
+      expect(await store.getIndexerCursor("permits")).to.equal(undefined);
+      await store.setIndexerCursor("permits", 10);
+      await store.setIndexerCursor("permits", 12_345_678_901);
+      expect(await store.getIndexerCursor("permits")).to.equal(12_345_678_901);
+    });
+  });
+
+  it("answers ping and names its dialect", async () => {
+    await store.ping();
+    expect(store.dialect).to.be.oneOf(["sqlite", "postgres"]);
+  });
+}
