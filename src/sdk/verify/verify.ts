@@ -69,7 +69,7 @@ export async function verify(input: VerifyInput, options: VerifyOptions = {}): P
   let payload: QrPayload;
   try {
     const text = typeof input === "string" ? input : await decodeQrImage(input);
-    payload = decodeQrPayload(extractQrPayload(text.trim()));
+    payload = decodeQrPayload(extractQrPayload(text));
   } catch (err) {
     return { ...base, verdict: "MALFORMED", error: err instanceof Error ? err.message : String(err) };
   }

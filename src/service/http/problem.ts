@@ -42,6 +42,7 @@ export const PROBLEM_TYPES = {
   422: "/problems/invalid-document",
   429: "/problems/rate-limited",
   500: "/problems/internal",
+  503: "/problems/chain-unreachable",
 } as const;
 
 const TITLES: Record<number, string> = {
@@ -55,6 +56,7 @@ const TITLES: Record<number, string> = {
   422: "Invalid document",
   429: "Too many requests",
   500: "Internal server error",
+  503: "Service unavailable",
 };
 
 /** What an SDK or store error's `kind` means over HTTP. */
@@ -99,6 +101,9 @@ export function toProblem(err: unknown): { problem: Problem; headers?: Record<st
   if (err instanceof RateLimitedError) {
     return { problem: problem(429, err.shortMessage), headers: { "Retry-After": String(Math.max(1, Math.ceil(err.retryAfterSeconds))) } };
   }
+  if (err instanceof Error && (err.name === "ChainUnreachableError" || findNamed(err, "ChainUnreachableError"))) {
+    return { problem: problem(503, "The chain could not be reached; nothing was changed. Retry in a moment."), headers: { "Retry-After": "5" } };
+  }
   const parserProblem = bodyParserProblem(err);
   if (parserProblem) return { problem: parserProblem };
   const kinded = findKind(err);
@@ -125,6 +130,15 @@ function bodyParserProblem(err: unknown): Problem | undefined {
     default:
       return undefined;
   }
+}
+
+function findNamed(err: unknown, name: string): boolean {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 8; depth++) {
+    if ((current as Error).name === name) return true;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return false;
 }
 
 /** The first error in the `cause` chain with a `kind` the API maps (SDK contract reverts, store conflicts). */

@@ -1,0 +1,70 @@
+/**
+ * The express app: thin routes over the domain services, one error middleware. Everything it
+ * needs is passed in (no module-level state), so tests build it around real parts.
+ */
+import express, { type Express } from "express";
+import type { TrustListSnapshot } from "../sdk/verify";
+import type { ChainGateway } from "./domain/chainGateway";
+import type { OfficerService } from "./domain/officers";
+import type { PermitService } from "./domain/permits";
+import { errorMiddleware, notFoundHandler } from "./http/problem";
+import type { Store } from "./store";
+import { auditTrail, authenticate, handler, requestId } from "./routes/middleware";
+import { docsPage, openApiDocument } from "./routes/openapi";
+import { auditRoutes, officerRoutes } from "./routes/officers";
+import { permitRoutes } from "./routes/permits";
+import { reportRoutes } from "./routes/reports";
+import { verifyRoutes } from "./routes/verify";
+
+export type AppDeps = {
+  store: Store;
+  chain: ChainGateway;
+  permits: PermitService;
+  officers: OfficerService;
+  trustList: () => TrustListSnapshot | undefined;
+  outboxDepth: () => Promise<number>;
+  /** Static web pages (src/web), if built. */
+  webDir?: string;
+  /** POST /verify requests per minute per client; 0 = unlimited. */
+  verifyRatePerMinute?: number;
+  log: { info(msg: string): void; error(msg: string, ctx?: Record<string, unknown>): void };
+};
+
+export const JSON_LIMIT = "1mb";
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(requestId());
+  app.use(express.json({ limit: JSON_LIMIT }));
+  app.use(auditTrail(deps.store, (m) => deps.log.error(m)));
+
+  app.get("/openapi.json", (_req, res) => void res.json(openApiDocument));
+  app.get("/docs", (_req, res) => void res.type("html").send(docsPage()));
+  app.get(
+    "/api/v1/health",
+    handler(async (_req, res) => {
+      try {
+        const [head] = await Promise.all([deps.chain.publicClient.getBlockNumber(), deps.store.ping()]);
+        res.json({ status: "ok", chainId: deps.chain.chainId, headBlock: Number(head), outboxDepth: await deps.outboxDepth(), registry: deps.chain.deployment.registry.address });
+      } catch (err) {
+        res.status(503).type("application/problem+json").json({ type: "/problems/unavailable", title: "Service unavailable", status: 503, detail: `Not ready: ${(err as Error).message.split("\n")[0]}` });
+      }
+    }),
+  );
+  app.get("/api/v1/trust-list", (_req, res) => {
+    const list = deps.trustList();
+    if (!list) return void res.status(503).type("application/problem+json").json({ type: "/problems/unavailable", title: "Service unavailable", status: 503, detail: "The trust list is not ready yet." });
+    res.json(list);
+  });
+  app.use("/api/v1/verify", verifyRoutes({ chain: deps.chain, trustList: deps.trustList, ratePerMinute: deps.verifyRatePerMinute ?? 0 }));
+  app.use("/api/v1/permits", authenticate(deps.store), permitRoutes({ permits: deps.permits, store: deps.store }));
+  app.use("/api/v1/officers", authenticate(deps.store), officerRoutes({ officers: deps.officers }));
+  app.use("/api/v1/audit", authenticate(deps.store), auditRoutes({ store: deps.store }));
+  app.use("/api/v1/reports", authenticate(deps.store), reportRoutes({ store: deps.store }));
+  if (deps.webDir) app.use(express.static(deps.webDir, { index: "index.html", extensions: ["html"] }));
+  app.use(notFoundHandler());
+  app.use(errorMiddleware({ logger: { error: (m, ctx) => deps.log.error(m, ctx) } }));
+  return app;
+}

@@ -1,0 +1,75 @@
+/**
+ * The service's door to the chain: one reader, and per officer a viem client signing with that
+ * officer's own key. Writes from one account are serialised (one nonce at a time), so the outbox
+ * and a synchronous step by the same officer never race for a nonce.
+ */
+import { createPublicClient, createWalletClient, http, type Address, type Chain, type LocalAccount, type PublicClient, type Transport } from "viem";
+import { createRegistryClient, type DeploymentRecord, type RegistryClient } from "../../sdk/chain";
+
+export type ChainGatewayOptions = {
+  rpcUrl: string;
+  deployment: DeploymentRecord;
+  confirmations?: number;
+};
+
+export class ChainGateway {
+  readonly publicClient: PublicClient<Transport, Chain | undefined>;
+  readonly reader: RegistryClient;
+  readonly deployment: DeploymentRecord;
+  readonly chainId: number;
+  readonly rpcUrl: string;
+  readonly #confirmations: number;
+  readonly #writers = new Map<Address, RegistryClient>();
+  readonly #queues = new Map<Address, Promise<unknown>>();
+
+  constructor(options: ChainGatewayOptions) {
+    this.rpcUrl = options.rpcUrl;
+    this.deployment = options.deployment;
+    this.chainId = options.deployment.chainId;
+    this.#confirmations = options.confirmations ?? 1;
+    this.publicClient = createPublicClient({
+      transport: http(options.rpcUrl, { retryCount: 1, timeout: 10_000, batch: { wait: 2 } }),
+      pollingInterval: 100,
+    }) as PublicClient<Transport, Chain | undefined>;
+    this.reader = createRegistryClient({
+      publicClient: this.publicClient,
+      address: options.deployment.registry.address,
+      fromBlock: BigInt(options.deployment.registry.blockNumber),
+      confirmations: this.#confirmations,
+    });
+  }
+
+  /** A registry client that signs with `account`. */
+  writer(account: LocalAccount): RegistryClient {
+    let client = this.#writers.get(account.address);
+    if (!client) {
+      const walletClient = createWalletClient({
+        account,
+        chain: { id: this.chainId, name: this.deployment.network, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [this.rpcUrl] } } },
+        transport: http(this.rpcUrl, { retryCount: 1, timeout: 30_000 }),
+      });
+      client = createRegistryClient({
+        publicClient: this.publicClient,
+        walletClient,
+        address: this.deployment.registry.address,
+        fromBlock: BigInt(this.deployment.registry.blockNumber),
+        confirmations: this.#confirmations,
+      });
+      this.#writers.set(account.address, client);
+    }
+    return client;
+  }
+
+  /** Runs `fn` with `account`'s writer after every earlier write of that account has settled. */
+  serialised<T>(account: LocalAccount, fn: (client: RegistryClient) => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(account.address) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => fn(this.writer(account)));
+    this.#queues.set(account.address, next);
+    return next;
+  }
+
+  async head(): Promise<{ blockNumber: bigint; blockTime: bigint }> {
+    const block = await this.publicClient.getBlock();
+    return { blockNumber: block.number!, blockTime: block.timestamp };
+  }
+}

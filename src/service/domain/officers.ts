@@ -1,0 +1,79 @@
+/**
+ * Officers: each has its own signing key (sealed in the keystore) and a bearer token (stored
+ * hashed). An authority admin adds and removes its country's officers; removal revokes the token
+ * and the on-chain role at once.
+ */
+import { randomUUID } from "node:crypto";
+import type { Address } from "viem";
+import { generateToken } from "../auth/tokens";
+import type { OfficerKeystore } from "../auth/keystore";
+import { ForbiddenError, NotFoundError } from "../http/errors";
+import type { OfficerRecord, OfficerRole, Store } from "../store";
+import type { OfficerAccounts } from "./accounts";
+import type { ChainGateway } from "./chainGateway";
+import { requireRole } from "./permits";
+
+export type OfficerView = Omit<OfficerRecord, "tokenHash" | "encryptedKey"> & { externalKey: boolean };
+export const officerView = ({ tokenHash: _t, encryptedKey, ...o }: OfficerRecord): OfficerView => ({ ...o, externalKey: encryptedKey === null });
+
+export class OfficerService {
+  constructor(private readonly deps: { store: Store; chain: ChainGateway; keystore: OfficerKeystore; accounts: OfficerAccounts }) {}
+
+  /** Adds an officer of the admin's country: key, on-chain role (signed by the admin), token. */
+  async add(admin: OfficerRecord, body: { name: string; role: "ISSUER" | "CUSTOMS"; address?: Address }): Promise<{ officer: OfficerView; token: string }> {
+    requireRole(admin, "ADMIN", "add officers");
+    const key = body.address ? undefined : await this.deps.keystore.create();
+    const address = (body.address ?? key!.address) as Address;
+    const adminAccount = await this.deps.accounts.account(admin);
+    await this.deps.chain.serialised(adminAccount, (c) => c.registerOfficer(address, body.role));
+    if (key) await this.#fund(adminAccount, address);
+    const token = generateToken();
+    const officer = await this.deps.store.insertOfficer({
+      id: randomUUID(),
+      country: admin.country,
+      role: body.role,
+      name: body.name,
+      address,
+      tokenHash: token.tokenHash,
+      encryptedKey: key?.encryptedKey ?? null,
+    });
+    return { officer: officerView(officer), token: token.token };
+  }
+
+  /** Removes an officer of the admin's country: token revoked and on-chain role removed at once. */
+  async remove(admin: OfficerRecord, officerId: string): Promise<OfficerView> {
+    requireRole(admin, "ADMIN", "remove officers");
+    const officer = await this.deps.store.getOfficer(officerId);
+    if (!officer || !officer.active) throw new NotFoundError(`No active officer ${officerId}.`);
+    if (officer.country !== admin.country) throw new ForbiddenError(`Officer ${officerId} belongs to ${officer.country}; you administer ${admin.country}.`);
+    if (officer.role === "ADMIN") throw new ForbiddenError("An authority admin is changed by governance, not removed here.");
+    const removed = await this.deps.store.removeOfficer(officerId); // the token stops working now
+    this.deps.accounts.forget(officerId);
+    const adminAccount = await this.deps.accounts.account(admin);
+    await this.deps.chain.serialised(adminAccount, (c) => c.removeOfficer(officer.address));
+    return officerView(removed);
+  }
+
+  async list(admin: OfficerRecord, includeRemoved = false): Promise<OfficerView[]> {
+    requireRole(admin, "ADMIN", "list officers");
+    return (await this.deps.store.listOfficers({ country: admin.country, includeRemoved })).map(officerView);
+  }
+
+  /** New service-held keys need gas: the admin tops them up from its own balance (PoA gas is free of value). */
+  async #fund(from: Awaited<ReturnType<OfficerAccounts["account"]>>, to: Address): Promise<void> {
+    const { publicClient } = this.deps.chain;
+    const balance = await publicClient.getBalance({ address: from.address });
+    const amount = balance / 20n;
+    if (amount === 0n) return;
+    await this.deps.chain.serialised(from, async (c) => {
+      const wallet = (c as unknown as { walletClient?: unknown }).walletClient;
+      void wallet;
+      const { createWalletClient, http } = await import("viem");
+      const w = createWalletClient({ account: from, transport: http(this.deps.chain.rpcUrl) });
+      const hash = await w.sendTransaction({ to, value: amount, chain: null });
+      await publicClient.waitForTransactionReceipt({ hash });
+    });
+  }
+}
+
+export type { OfficerRole };

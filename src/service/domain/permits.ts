@@ -1,0 +1,234 @@
+/**
+ * The permit lifecycle as the service runs it. Issuing is accepted into the durable outbox (the
+ * permit is PENDING until its batch is mined); every later step is one transaction signed by the
+ * officer who does it. Role and country are checked here for a friendly answer, and again by the
+ * contract, which is the authority.
+ */
+import type { Hex } from "viem";
+import {
+  documentHash,
+  newSalt,
+  validatePermitDocument,
+  toFixedPoint,
+  InvalidPermitDocumentError,
+  type PermitDocument,
+} from "../../sdk/document";
+import { permitIdOf } from "../../sdk/ids";
+import { encodeQrPayload, qrVersionFor, signPermitAnchor, toVerifyUrl } from "../../sdk/qr";
+import {
+  endOfDayUtc,
+  permitInputOf,
+  type CancelReason,
+  type NonComplianceReason,
+  type PermitRecord as ChainRecord,
+} from "../../sdk/chain";
+import { ChainUnreachableError } from "../../sdk/chain/errors";
+import { ConflictError, ForbiddenError, NotFoundError } from "../http/errors";
+import { DuplicatePermitError, type OfficerRecord, type PermitRecord, type Store } from "../store";
+import type { OfficerAccounts } from "./accounts";
+import type { ChainGateway } from "./chainGateway";
+import { permitView, type PermitView } from "./views";
+
+/** The QR holds the full document up to this version (ECC M); larger permits get a reference QR. */
+export const MAX_FULL_QR_VERSION = 25;
+
+export type PermitServiceOptions = { store: Store; chain: ChainGateway; accounts: OfficerAccounts; publicBaseUrl: string };
+
+/** The stored parts of a permit the outbox needs to anchor it. */
+export type IssuePayload = { issuerOfficerId: string; input: { permitNumber: Hex; documentHash: Hex; terms: string; importPermitId: Hex; originPermitId: Hex; quantities: string[] } };
+
+export class PermitService {
+  constructor(private readonly deps: PermitServiceOptions) {}
+
+  /** Validates, signs and queues a permit for anchoring; answers at once with status PENDING. */
+  async issue(officer: OfficerRecord, body: unknown): Promise<PermitView> {
+    requireRole(officer, "ISSUER", "issue permits");
+    const document = this.#validate(body);
+    this.#requireOwnCountry(officer, document.issuingCountry, "issue permits of");
+    const prepared = await this.#prepare(officer, document);
+    const { store } = this.deps;
+    await store.transaction(async (tx) => {
+      await tx.insertPermit(prepared.permit);
+      await tx.enqueueOutbox({ kind: "ISSUE", permitId: prepared.permit.permitId, payload: prepared.payload });
+    });
+    return this.view(prepared.permit.permitId);
+  }
+
+  async view(permitId: string): Promise<PermitView> {
+    const { store, publicBaseUrl } = this.deps;
+    const permit = await store.getPermit(permitId);
+    if (!permit) throw new NotFoundError(`No permit ${permitId}.`);
+    const [lines, events] = await Promise.all([store.getPermitLines(permitId), store.listPermitEvents(permitId)]);
+    return permitView(permit, lines, events, publicBaseUrl);
+  }
+
+  /** The text of the permit's QR code: the verify URL with the signed payload after `#`. */
+  async qrText(permitId: string): Promise<string> {
+    const permit = await this.#stored(permitId);
+    if (!permit.signature) throw new ConflictError("The permit has no signature yet.");
+    const { chain, publicBaseUrl } = this.deps;
+    const common = { chainId: chain.chainId, registry: chain.deployment.registry.address, permitId: permit.permitId, salt: permit.salt, signature: permit.signature };
+    const verifyBase = `${publicBaseUrl}/verify`;
+    const full = toVerifyUrl(encodeQrPayload({ mode: "full", ...common, document: JSON.parse(permit.documentJson) }), verifyBase);
+    try {
+      if (qrVersionFor(full, "M") <= MAX_FULL_QR_VERSION) return full;
+    } catch {
+      // too large for any QR: fall through to the reference mode
+    }
+    return toVerifyUrl(encodeQrPayload({ mode: "reference", ...common, documentHash: permit.documentHash }), verifyBase);
+  }
+
+  /** Customs of the exporting country endorse the export with the quantities that actually left. */
+  async endorse(officer: OfficerRecord, permitId: string, body: { items: { line: number; quantity: number }[] }): Promise<PermitView> {
+    requireRole(officer, "CUSTOMS", "endorse exports");
+    const permit = await this.#stored(permitId);
+    this.#requireOwnCountry(officer, permit.exportingCountry, "endorse exports of");
+    const record = await this.#chainRecord(permit.permitId);
+    const lines = await this.deps.store.getPermitLines(permit.permitId);
+    const given = new Map<number, number>();
+    for (const item of body.items) {
+      if (!lines.some((l) => l.line === item.line)) throw new InvalidPermitDocumentError([{ path: `items[${body.items.indexOf(item)}].line`, rule: "endorsement.lineUnknown", message: `the permit has no line ${item.line}` }] as never);
+      if (given.has(item.line)) throw new InvalidPermitDocumentError([{ path: `items[${body.items.indexOf(item)}].line`, rule: "endorsement.lineUnique", message: `line ${item.line} is given twice` }] as never);
+      given.set(item.line, item.quantity);
+    }
+    const exported = lines.map((l, i) => {
+      const q = given.get(l.line) ?? 0;
+      try {
+        return toFixedPoint(q);
+      } catch (cause) {
+        throw new InvalidPermitDocumentError([{ path: `items[${i}].quantity`, rule: "quantity.maxDecimals3", message: (cause as Error).message }] as never);
+      }
+    });
+    await this.#write(officer, (c) => c.endorseExport(record, exported));
+    return this.#refreshed(permit.permitId);
+  }
+
+  /** An officer of the importing country accepts the import: the permit is used. */
+  async use(officer: OfficerRecord, permitId: string): Promise<PermitView> {
+    requireRole(officer, ["ISSUER", "CUSTOMS"], "accept imports");
+    const permit = await this.#stored(permitId);
+    this.#requireOwnCountry(officer, permit.importingCountry, "accept imports into");
+    await this.#write(officer, (c) => c.use(permit.permitId));
+    return this.#refreshed(permit.permitId);
+  }
+
+  async cancel(officer: OfficerRecord, permitId: string, reason: CancelReason): Promise<PermitView> {
+    requireRole(officer, "ISSUER", "cancel permits");
+    const permit = await this.#stored(permitId);
+    this.#requireOwnCountry(officer, permit.issuingCountry, "cancel permits of");
+    if (permit.status === "PENDING") throw new ConflictError("The permit is not anchored yet; wait until it is ISSUED, then cancel it.");
+    await this.#write(officer, (c) => c.cancel(permit.permitId, reason));
+    return this.#refreshed(permit.permitId);
+  }
+
+  /** Issues `body` as the replacement of `permitId` and marks the old permit replaced, atomically on chain. */
+  async replace(officer: OfficerRecord, permitId: string, body: unknown): Promise<PermitView> {
+    requireRole(officer, "ISSUER", "replace permits");
+    const old = await this.#stored(permitId);
+    this.#requireOwnCountry(officer, old.issuingCountry, "replace permits of");
+    if (old.status === "PENDING") throw new ConflictError("The permit is not anchored yet; wait until it is ISSUED, then replace it.");
+    const document = this.#validate(body);
+    this.#requireOwnCountry(officer, document.issuingCountry, "issue permits of");
+    const prepared = await this.#prepare(officer, document);
+    await this.deps.store.insertPermit(prepared.permit);
+    try {
+      const { replacementId, txHash, blockNumber } = await this.#write(officer, (c) => c.replace(old.permitId, permitInputOf(document, prepared.permit.documentHash)));
+      await this.deps.store.updatePermitStatus(replacementId, { status: "ISSUED", txHash, blockNumber: Number(blockNumber) }, ["PENDING"]);
+      await this.deps.store.updatePermitStatus(old.permitId, { status: "REPLACED" }).catch(() => undefined);
+    } catch (err) {
+      await this.deps.store.updatePermitStatus(prepared.permit.permitId, { status: "FAILED", failureReason: (err as Error).message }).catch(() => undefined);
+      throw err;
+    }
+    return this.view(prepared.permit.permitId);
+  }
+
+  async recordNonCompliance(officer: OfficerRecord, permitId: string, reason: NonComplianceReason): Promise<PermitView> {
+    requireRole(officer, ["ISSUER", "CUSTOMS"], "record non-compliance");
+    const permit = await this.#stored(permitId);
+    this.#requireOwnCountry(officer, permit.importingCountry, "record non-compliance for imports into");
+    await this.#write(officer, (c) => c.recordNonCompliance(permit.permitId, reason));
+    return this.#refreshed(permit.permitId);
+  }
+
+  #validate(body: unknown): PermitDocument {
+    const result = validatePermitDocument(body);
+    if (!result.ok) throw new InvalidPermitDocumentError(result.issues);
+    const lastSecond = endOfDayUtc(result.document.validUntil);
+    if (lastSecond * 1000n < BigInt(Date.now())) {
+      throw new InvalidPermitDocumentError([{ path: "validUntil", rule: "validity.notOver", message: "the last day of validity is already over" }] as never);
+    }
+    return result.document;
+  }
+
+  async #prepare(officer: OfficerRecord, document: PermitDocument) {
+    const { chain, accounts } = this.deps;
+    const permitId = permitIdOf(document.issuingCountry, document.permitNumber);
+    const salt = newSalt();
+    const hash = documentHash(document, salt);
+    const account = await accounts.account(officer);
+    const signature = await signPermitAnchor({ account, chainId: chain.chainId, registry: chain.deployment.registry.address, permitId, documentHash: hash });
+    const input = permitInputOf(document, hash);
+    const payload: IssuePayload = {
+      issuerOfficerId: officer.id,
+      input: { ...input, terms: input.terms.toString(), quantities: input.quantities.map(String) },
+    };
+    const permit = {
+      permitId,
+      issuingCountry: document.issuingCountry,
+      permitNumber: document.permitNumber,
+      documentJson: JSON.stringify(document),
+      salt,
+      documentHash: hash,
+      docType: document.documentType,
+      exportingCountry: document.exporter.country,
+      importingCountry: document.importer.country,
+      validUntil: document.validUntil,
+      issuerOfficerId: officer.id,
+      signature,
+      lines: [...document.items].sort((a, b) => a.line - b.line).map((i) => ({ line: i.line, authorised: toFixedPoint(i.quantity) })),
+    };
+    const existing = await this.deps.store.getPermitByNumber(document.issuingCountry, document.permitNumber);
+    if (existing) throw new DuplicatePermitError(document.issuingCountry, document.permitNumber);
+    return { permit, payload: payload as unknown as import("../store").JsonValue };
+  }
+
+  #requireOwnCountry(officer: OfficerRecord, country: string | null, what: string): void {
+    if (officer.country !== country) throw new ForbiddenError(`Officers of ${officer.country} may not ${what} ${country ?? "another country"}.`);
+  }
+
+  async #stored(permitId: string): Promise<PermitRecord> {
+    const permit = await this.deps.store.getPermit(permitId);
+    if (!permit) throw new NotFoundError(`No permit ${permitId}.`);
+    return permit;
+  }
+
+  async #chainRecord(permitId: Hex): Promise<ChainRecord> {
+    const record = await this.deps.chain.reader.readRecord(permitId);
+    if (!record) throw new ConflictError("The permit is not anchored yet; wait until it is ISSUED.");
+    return record;
+  }
+
+  /** One transaction signed by `officer`; a network failure becomes a 503-style ChainUnreachableError. */
+  async #write<T>(officer: OfficerRecord, fn: (client: ReturnType<ChainGateway["writer"]>) => Promise<T>): Promise<T> {
+    const account = await this.deps.accounts.account(officer);
+    return this.deps.chain.serialised(account, fn);
+  }
+
+  /** After a synchronous step: pull the permit's new events from the chain into the store, then answer. */
+  async #refreshed(permitId: Hex): Promise<PermitView> {
+    await this.onChainStep?.(permitId);
+    return this.view(permitId);
+  }
+
+  /** Set by the service: brings the store up to date with the chain after a step (the indexer). */
+  onChainStep?: (permitId: Hex) => Promise<void>;
+}
+
+export function requireRole(officer: OfficerRecord, role: OfficerRecord["role"] | OfficerRecord["role"][], what: string): void {
+  const roles = Array.isArray(role) ? role : [role];
+  if (!roles.includes(officer.role)) {
+    throw new ForbiddenError(`Only ${roles.map((r) => r.toLowerCase()).join(" or ")} officers may ${what}; you are ${officer.role.toLowerCase()} of ${officer.country}.`);
+  }
+}
+
+export { ChainUnreachableError };

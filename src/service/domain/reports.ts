@@ -1,0 +1,57 @@
+/**
+ * The CITES annual report (Res. Conf. 11.17): one row per permit line item, with the quantity
+ * that actually left the exporting country (from the ledger's export endorsement) beside the
+ * authorised one. A permit counts in the year of its export endorsement, or of its issue when it
+ * was never endorsed (then no quantity was reported as traded).
+ */
+import { fromFixedPoint, type PermitDocument } from "../../sdk/document";
+import type { Store } from "../store";
+
+export const ANNUAL_REPORT_COLUMNS = [
+  "year", "permitNumber", "documentType", "status", "appendix", "taxon", "commonName", "term", "quantity", "quantityAuthorised", "unit",
+  "exporter", "importer", "origin", "purpose", "source", "originPermit", "endorsedAt",
+] as const;
+export type AnnualReportRow = Record<(typeof ANNUAL_REPORT_COLUMNS)[number], string | number | null>;
+
+export async function annualReport(store: Store, country: string, year: number): Promise<AnnualReportRow[]> {
+  const rows: AnnualReportRow[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listPermits({ involvingCountry: country, limit: 500, cursor });
+    for (const p of page.items) {
+      if (p.status === "PENDING" || p.status === "FAILED") continue;
+      const events = await store.listPermitEvents(p.permitId);
+      const endorsed = events.find((e) => e.kind === "ExportEndorsed");
+      const when = endorsed?.blockTime ?? events.find((e) => e.kind === "PermitIssued")?.blockTime ?? p.createdAt;
+      if (new Date(when).getUTCFullYear() !== year) continue;
+      const doc = JSON.parse(p.documentJson) as PermitDocument;
+      const lines = new Map((await store.getPermitLines(p.permitId)).map((l) => [l.line, l]));
+      for (const item of doc.items) {
+        const line = lines.get(item.line);
+        const origin = "originPermit" in item && item.originPermit ? item.originPermit : undefined;
+        rows.push({
+          year,
+          permitNumber: p.permitNumber,
+          documentType: p.docType,
+          status: p.status,
+          appendix: "appendix" in item ? (item.appendix ?? null) : null,
+          taxon: item.scientificName,
+          commonName: item.commonName ?? null,
+          term: item.term ?? null,
+          quantity: endorsed && line ? fromFixedPoint(line.exported) : null,
+          quantityAuthorised: item.quantity,
+          unit: item.unit ?? "",
+          exporter: doc.exporter.country,
+          importer: doc.importer.country,
+          origin: ("countryOfOrigin" in item ? item.countryOfOrigin : undefined) ?? null,
+          purpose: "purpose" in doc ? (doc.purpose ?? null) : null,
+          source: "source" in item ? (item.source ?? null) : null,
+          originPermit: origin ? `${origin.country} ${origin.number}` : null,
+          endorsedAt: endorsed?.blockTime ?? null,
+        });
+      }
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return rows;
+}

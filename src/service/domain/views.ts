@@ -1,0 +1,60 @@
+/** What the API returns for a permit: the store's record, its lines, history and links. */
+import type { Hex } from "viem";
+import { fromFixedPoint, type PermitDocument } from "../../sdk/document";
+import type { PermitEvent, PermitLine, PermitRecord } from "../store";
+
+export type PermitView = {
+  permitId: Hex;
+  permitNumber: string;
+  issuingCountry: string;
+  documentType: string;
+  status: PermitRecord["status"];
+  failureReason: string | null;
+  documentHash: Hex;
+  exportingCountry: string | null;
+  importingCountry: string | null;
+  validUntil: string | null;
+  txHash: Hex | null;
+  blockNumber: number | null;
+  lines: { line: number; scientificName?: string; unit?: string; authorised: number; exported: number | null }[];
+  history: { event: string; officer: Hex | null; country: string | null; txHash: Hex; blockNumber: number; at: string | null; data: unknown }[];
+  nonCompliance: boolean;
+  document: PermitDocument;
+  links: { self: string; qrPng: string; qrSvg: string; pdf: string; verify: string };
+  createdAt: string;
+  updatedAt: string;
+};
+
+export function permitView(permit: PermitRecord, lines: PermitLine[], events: PermitEvent[], baseUrl: string): PermitView {
+  const document = JSON.parse(permit.documentJson) as PermitDocument;
+  const items = new Map(document.items.map((i) => [i.line, i]));
+  const endorsed = events.some((e) => e.kind === "ExportEndorsed");
+  const self = `${baseUrl}/api/v1/permits/${permit.permitId}`;
+  return {
+    permitId: permit.permitId,
+    permitNumber: permit.permitNumber,
+    issuingCountry: permit.issuingCountry,
+    documentType: permit.docType,
+    status: permit.status,
+    failureReason: permit.failureReason,
+    documentHash: permit.documentHash,
+    exportingCountry: permit.exportingCountry,
+    importingCountry: permit.importingCountry,
+    validUntil: permit.validUntil,
+    txHash: permit.txHash,
+    blockNumber: permit.blockNumber,
+    lines: lines.map((l) => ({
+      line: l.line,
+      scientificName: items.get(l.line)?.scientificName,
+      unit: items.get(l.line)?.unit,
+      authorised: fromFixedPoint(l.authorised),
+      exported: endorsed ? fromFixedPoint(l.exported) : null,
+    })),
+    history: events.map((e) => ({ event: e.kind, officer: e.officerAddress, country: e.country, txHash: e.txHash, blockNumber: e.blockNumber, at: e.blockTime, data: e.data })),
+    nonCompliance: events.some((e) => e.kind === "NonComplianceRecorded"),
+    document,
+    links: { self, qrPng: `${self}/qr.png`, qrSvg: `${self}/qr.svg`, pdf: `${self}/pdf`, verify: `${baseUrl}/verify` },
+    createdAt: permit.createdAt,
+    updatedAt: permit.updatedAt,
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * Keeps the store's view of the chain: every registry event becomes a permit event (the
+ * lifecycle history), and statuses and exported quantities follow. Resumable from the last
+ * block it finished; idempotent per (transaction, log index).
+ */
+import { parseEventLogs, type Hex, type Log } from "viem";
+import { permitRegistryAbi, unpackTerms } from "../../sdk/chain";
+import { bytes2ToCountry } from "../../sdk/ids";
+import type { ChainGateway } from "../domain/chainGateway";
+import type { JsonValue, PermitStatus, Store } from "../store";
+
+const CURSOR = "registry";
+const STATUS_AFTER: Record<string, { status: PermitStatus; from: PermitStatus[] }> = {
+  PermitIssued: { status: "ISSUED", from: ["PENDING", "FAILED"] },
+  ExportEndorsed: { status: "ENDORSED", from: ["PENDING", "ISSUED"] },
+  ImportAccepted: { status: "USED", from: ["PENDING", "ISSUED", "ENDORSED"] },
+  PermitCancelled: { status: "CANCELLED", from: ["PENDING", "ISSUED", "ENDORSED"] },
+  PermitReplaced: { status: "REPLACED", from: ["PENDING", "ISSUED", "ENDORSED"] },
+};
+
+const jsonSafe = (v: unknown): JsonValue =>
+  JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x))) as JsonValue;
+
+export type IndexerOptions = { store: Store; chain: ChainGateway; intervalMs: number; maxBlocksPerQuery?: number; log?: (msg: string) => void };
+
+export class Indexer {
+  #timer?: NodeJS.Timeout;
+  #running: Promise<unknown> = Promise.resolve();
+  #stopped = false;
+  lastBlock?: bigint;
+
+  constructor(private readonly o: IndexerOptions) {}
+
+  start(): void {
+    const tick = async () => {
+      if (this.#stopped) return;
+      await this.syncNow().catch((err) => this.o.log?.(`indexer: ${(err as Error).message}`));
+      if (!this.#stopped) this.#timer = setTimeout(tick, this.o.intervalMs);
+    };
+    this.#timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running.catch(() => undefined);
+  }
+
+  /** Indexes up to the current head (one run at a time). */
+  syncNow(): Promise<void> {
+    this.#running = this.#running.catch(() => undefined).then(() => this.#sync());
+    return this.#running as Promise<void>;
+  }
+
+  async #sync(): Promise<void> {
+    const { store, chain } = this.o;
+    const head = await chain.publicClient.getBlockNumber();
+    const cursor = await store.getIndexerCursor(CURSOR);
+    let from = cursor === undefined ? BigInt(chain.deployment.registry.blockNumber) : BigInt(cursor) + 1n;
+    // The chain went back (an embedded chain restored from an older state): index again from its head.
+    if (cursor !== undefined && BigInt(cursor) > head) from = head + 1n;
+    const step = BigInt(this.o.maxBlocksPerQuery ?? 2_000);
+    while (from <= head) {
+      const to = from + step - 1n < head ? from + step - 1n : head;
+      const logs = (await chain.publicClient.getLogs({ address: chain.deployment.registry.address, fromBlock: from, toBlock: to })) as Log[];
+      await this.#apply(logs);
+      await store.setIndexerCursor(CURSOR, Number(to));
+      from = to + 1n;
+    }
+    this.lastBlock = head;
+  }
+
+  async #apply(logs: Log[]): Promise<void> {
+    if (logs.length === 0) return;
+    const { store, chain } = this.o;
+    const times = new Map<bigint, string>();
+    for (const log of parseEventLogs({ abi: permitRegistryAbi, logs })) {
+      const args = log.args as Record<string, unknown>;
+      const permitId = args.permitId as Hex | undefined;
+      if (!permitId) continue; // membership events: the officers table is the service's own record
+      let time = times.get(log.blockNumber);
+      if (!time) {
+        time = new Date(Number((await chain.publicClient.getBlock({ blockNumber: log.blockNumber })).timestamp) * 1000).toISOString();
+        times.set(log.blockNumber, time);
+      }
+      const country = countryOf(log.eventName, args);
+      const { permitId: _p, officer, ...data } = args;
+      await store.transaction(async (tx) => {
+        const fresh = await tx.appendPermitEvent({
+          permitId,
+          kind: log.eventName,
+          officerAddress: (officer as Hex | undefined) ?? null,
+          country,
+          txHash: log.transactionHash,
+          blockNumber: Number(log.blockNumber),
+          blockTime: time!,
+          logIndex: log.logIndex,
+          data: jsonSafe(data),
+        });
+        if (!fresh || !(await tx.getPermit(permitId))) return;
+        const next = STATUS_AFTER[log.eventName];
+        if (next) {
+          await tx
+            .updatePermitStatus(permitId, { status: next.status, ...(log.eventName === "PermitIssued" ? { txHash: log.transactionHash, blockNumber: Number(log.blockNumber) } : {}) }, next.from)
+            .catch(() => undefined); // already further along (events are applied in order)
+        }
+        if (log.eventName === "ExportEndorsed") {
+          const lines = await tx.getPermitLines(permitId);
+          const exported = args.exported as bigint[];
+          for (let i = 0; i < lines.length; i++) await tx.setLineExported(permitId, lines[i].line, exported[i] ?? 0n);
+        }
+      });
+    }
+  }
+}
+
+function countryOf(event: string, args: Record<string, unknown>): string | null {
+  const code = (args.issuingCountry ?? args.exportingCountry ?? args.importingCountry) as Hex | undefined;
+  if (event === "PermitIssued") return unpackTerms(args.terms as bigint).documentType === "CITES_IMPORT_PERMIT" ? unpackTerms(args.terms as bigint).importingCountry : unpackTerms(args.terms as bigint).exportingCountry;
+  if (event === "ImportAccepted" || event === "NonComplianceRecorded") return args.importingCountry ? bytes2ToCountry(args.importingCountry as Hex) : null;
+  return code ? bytes2ToCountry(code) : null;
+}

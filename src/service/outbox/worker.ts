@@ -1,0 +1,166 @@
+/**
+ * The durable outbox: permits accepted with 201 are anchored in batches, each batch one
+ * transaction signed by the issuing officer. Anchoring is exactly once because the contract
+ * refuses a second permit with the same number: after a crash, a resent permit that the chain
+ * already holds with our document hash counts as anchored.
+ */
+import type { Hex } from "viem";
+import { ChainUnreachableError, RegistryRevertError, type PermitInput } from "../../sdk/chain";
+import type { OfficerAccounts } from "../domain/accounts";
+import type { ChainGateway } from "../domain/chainGateway";
+import type { IssuePayload } from "../domain/permits";
+import type { OutboxEntry, Store } from "../store";
+
+export type OutboxWorkerOptions = {
+  store: Store;
+  chain: ChainGateway;
+  accounts: OfficerAccounts;
+  /** Permits per claim (several transactions of `chunkSize` if larger). */
+  batchSize: number;
+  /** Permits per transaction, under the per-transaction gas cap. */
+  chunkSize?: number;
+  intervalMs: number;
+  leaseMs?: number;
+  log?: (msg: string) => void;
+};
+
+const toInput = (p: IssuePayload["input"]): PermitInput => ({ ...p, terms: BigInt(p.terms), quantities: p.quantities.map(BigInt) });
+
+export class OutboxWorker {
+  #timer?: NodeJS.Timeout;
+  #running?: Promise<void>;
+  #stopped = false;
+  /** Set while the chain is unreachable: the worker backs off instead of spinning. */
+  chainUnreachableSince?: Date;
+
+  constructor(private readonly o: OutboxWorkerOptions) {}
+
+  start(): void {
+    const tick = async () => {
+      if (this.#stopped) return;
+      this.#running = this.runOnce().then(() => undefined, (err) => this.o.log?.(`outbox: ${(err as Error).message}`));
+      await this.#running;
+      if (!this.#stopped) this.#timer = setTimeout(tick, this.chainUnreachableSince ? Math.max(this.o.intervalMs, 1000) : this.o.intervalMs);
+    };
+    this.#timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+
+  /** Claims queued entries and anchors them; returns how many permits were anchored. */
+  async runOnce(): Promise<number> {
+    const entries = await this.o.store.claimOutboxBatch({ limit: this.o.batchSize, leaseMs: this.o.leaseMs ?? 120_000 });
+    if (entries.length === 0) return 0;
+    const byIssuer = new Map<string, OutboxEntry[]>();
+    for (const e of entries) {
+      const issuer = (e.payload as unknown as IssuePayload).issuerOfficerId;
+      byIssuer.set(issuer, [...(byIssuer.get(issuer) ?? []), e]);
+    }
+    let anchored = 0;
+    for (const [issuerId, group] of byIssuer) anchored += await this.#anchorGroup(issuerId, group);
+    return anchored;
+  }
+
+  async #anchorGroup(issuerId: string, entries: OutboxEntry[]): Promise<number> {
+    const { store, chain, accounts } = this.o;
+    const officer = await store.getOfficer(issuerId);
+    if (!officer) {
+      for (const e of entries) await this.#fail(e, "the issuing officer no longer exists");
+      return 0;
+    }
+    // Entries claimed before (a crash, a lost transaction) may already be on chain.
+    const fresh: OutboxEntry[] = [];
+    for (const e of entries) {
+      if (e.attempts > 1 && (await this.#alreadyAnchored(e))) continue;
+      fresh.push(e);
+    }
+    if (fresh.length === 0) return 0;
+    const account = await accounts.account(officer);
+    try {
+      const results = await chain.serialised(account, (c) =>
+        c.issueBatch(fresh.map((e) => toInput((e.payload as unknown as IssuePayload).input)), { chunkSize: this.o.chunkSize ?? 200 }),
+      );
+      this.chainUnreachableSince = undefined;
+      const txOf = new Map<string, { txHash: Hex; blockNumber: bigint }>();
+      for (const r of results) for (const id of r.permitIds) txOf.set(id.toLowerCase(), r);
+      for (const e of fresh) {
+        const tx = txOf.get(String(e.permitId).toLowerCase());
+        if (tx) await this.#anchoredIn(e, tx.txHash, tx.blockNumber);
+      }
+      return fresh.length;
+    } catch (err) {
+      if (err instanceof ChainUnreachableError) {
+        this.chainUnreachableSince ??= new Date();
+        for (const e of fresh) await store.requeueOutbox(e.id, "the chain is unreachable; will retry");
+        return 0;
+      }
+      if (err instanceof RegistryRevertError && fresh.length > 1) return this.#oneByOne(account, fresh);
+      if (err instanceof RegistryRevertError) {
+        if (await this.#alreadyAnchored(fresh[0])) return 1;
+        await this.#fail(fresh[0], err.shortMessage);
+        return 0;
+      }
+      for (const e of fresh) await store.requeueOutbox(e.id, (err as Error).message);
+      throw err;
+    }
+  }
+
+  /** A batch was refused: anchor each permit alone, so one bad permit fails alone. */
+  async #oneByOne(account: Awaited<ReturnType<OfficerAccounts["account"]>>, entries: OutboxEntry[]): Promise<number> {
+    let anchored = 0;
+    for (const e of entries) {
+      try {
+        const r = await this.o.chain.serialised(account, (c) => c.issue(toInput((e.payload as unknown as IssuePayload).input)));
+        await this.#anchoredIn(e, r.txHash, r.blockNumber);
+        anchored++;
+      } catch (err) {
+        if (err instanceof ChainUnreachableError) {
+          await this.o.store.requeueOutbox(e.id, "the chain is unreachable; will retry");
+        } else if (err instanceof RegistryRevertError) {
+          if (await this.#alreadyAnchored(e)) anchored++;
+          else await this.#fail(e, err.shortMessage);
+        } else {
+          await this.o.store.requeueOutbox(e.id, (err as Error).message);
+        }
+      }
+    }
+    return anchored;
+  }
+
+  /** True (and recorded) when the chain already holds this permit with our document hash. */
+  async #alreadyAnchored(e: OutboxEntry): Promise<boolean> {
+    const permitId = e.permitId as Hex;
+    const payload = e.payload as unknown as IssuePayload;
+    const state = await this.o.chain.reader.permitState(permitId);
+    if (state.status === "NONE") return false;
+    const history = await this.o.chain.reader.history(permitId);
+    const issued = history.find((h) => h.event === "PermitIssued");
+    if (!issued || String(issued.details.documentHash).toLowerCase() !== payload.input.documentHash.toLowerCase()) {
+      await this.#fail(e, "another permit with this number is already anchored on chain");
+      return false;
+    }
+    await this.#anchoredIn(e, issued.txHash, issued.blockNumber);
+    return true;
+  }
+
+  async #anchoredIn(e: OutboxEntry, txHash: Hex, blockNumber: bigint): Promise<void> {
+    const { store } = this.o;
+    await store.transaction(async (tx) => {
+      await tx.markOutboxSent(e.id, { txHash, nonce: 0 });
+      await tx.markOutboxMined(e.id);
+      if (e.permitId) await tx.updatePermitStatus(e.permitId, { status: "ISSUED", txHash, blockNumber: Number(blockNumber) }, ["PENDING"]).catch(() => undefined);
+    });
+  }
+
+  async #fail(e: OutboxEntry, reason: string): Promise<void> {
+    const { store } = this.o;
+    await store.transaction(async (tx) => {
+      await tx.markOutboxFailed(e.id, reason);
+      if (e.permitId) await tx.updatePermitStatus(e.permitId, { status: "FAILED", failureReason: reason }, ["PENDING"]).catch(() => undefined);
+    });
+  }
+}

@@ -1,0 +1,69 @@
+/** Request ids, bearer-token authentication and the audit trail of state-changing requests. */
+import { randomUUID } from "node:crypto";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { hashToken, parseBearerToken } from "../auth/tokens";
+import { UnauthenticatedError } from "../http/errors";
+import type { OfficerRecord, Store } from "../store";
+
+/** The authenticated officer of a request (set by `authenticate`). */
+export const officerOf = (res: Response): OfficerRecord => res.locals.officer as OfficerRecord;
+
+export function requestId(): RequestHandler {
+  return (req, res, next) => {
+    const id = (req.header("x-request-id") ?? "").slice(0, 100) || randomUUID();
+    res.locals.requestId = id;
+    res.setHeader("X-Request-Id", id);
+    next();
+  };
+}
+
+/** Requires `Authorization: Bearer prt_…` of an active officer. */
+export function authenticate(store: Store): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const token = parseBearerToken(req.header("authorization"));
+      if (!token) throw new UnauthenticatedError("Send your officer token as `Authorization: Bearer <token>`.");
+      const officer = await store.findOfficerByTokenHash(hashToken(token));
+      if (!officer) throw new UnauthenticatedError("The token is not valid (or its officer was removed).");
+      res.locals.officer = officer;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+/**
+ * Writes one audit entry per state-changing request once the answer is sent: who, role, country,
+ * what, when, request id, result status, transaction hash.
+ */
+export function auditTrail(store: Store, log: (msg: string) => void): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || req.path.endsWith("/verify")) return next();
+    res.on("finish", () => {
+      const officer = res.locals.officer as OfficerRecord | undefined;
+      const audit = (res.locals.audit ?? {}) as { permitId?: string; txHash?: `0x${string}`; detail?: unknown };
+      store
+        .appendAudit({
+          requestId: String(res.locals.requestId),
+          officerId: officer?.id ?? null,
+          role: officer?.role ?? null,
+          country: officer?.country ?? null,
+          action: `${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`,
+          permitId: audit.permitId ?? (req.params as Record<string, string>).id ?? null,
+          result: res.statusCode,
+          txHash: audit.txHash ?? null,
+          detail: (audit.detail ?? null) as never,
+        })
+        .catch((err) => log(`audit: could not record ${req.method} ${req.path}: ${(err as Error).message}`));
+    });
+    next();
+  };
+}
+
+/** Wraps an async handler so its rejection reaches the error middleware. */
+export const handler =
+  (fn: (req: Request, res: Response) => Promise<void>): RequestHandler =>
+  (req, res, next) => {
+    fn(req, res).catch(next);
+  };

@@ -1,0 +1,200 @@
+/** /api/v1/permits: thin handlers over PermitService (parse, call, answer). */
+import { createHash } from "node:crypto";
+import { Router, type Request, type Response } from "express";
+import { z } from "zod";
+import { renderQrPng, renderQrSvg } from "../../sdk/qr";
+import { CANCEL_REASON, NON_COMPLIANCE_REASON, type CancelReason, type NonComplianceReason } from "../../sdk/chain";
+import { ConflictError, InvalidRequestError, PayloadTooLargeError } from "../http/errors";
+import { renderPermitPdf } from "../pdf";
+import type { PermitService } from "../domain/permits";
+import type { PermitView } from "../domain/views";
+import type { Store } from "../store";
+import { handler, officerOf } from "./middleware";
+
+export const MAX_BATCH = 500;
+
+const endorsementBody = z.object({
+  items: z.array(z.object({ line: z.number().int().positive(), quantity: z.number().nonnegative() })).min(1),
+  transportDocument: z.string().max(200).optional(),
+  port: z.string().max(200).optional(),
+});
+const cancelBody = z.object({ reason: z.enum(CANCEL_REASON.filter((r) => r !== "NONE") as [CancelReason, ...CancelReason[]]) });
+const nonComplianceBody = z.object({
+  reason: z.enum(NON_COMPLIANCE_REASON.filter((r) => r !== "NONE") as [NonComplianceReason, ...NonComplianceReason[]]),
+  note: z.string().max(2000).optional(),
+});
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body);
+  if (!r.success) {
+    throw new InvalidRequestError(
+      "The request body is not valid.",
+      r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })) as never,
+    );
+  }
+  return r.data;
+}
+
+export function permitRoutes(deps: { permits: PermitService; store: Store }): Router {
+  const { permits, store } = deps;
+  const router = Router();
+  const created = (res: Response, view: PermitView, status = 201) => {
+    res.locals.audit = { permitId: view.permitId, txHash: view.txHash ?? undefined };
+    res.status(status).location(view.links.self).json(view);
+  };
+
+  /** Idempotency-Key: the same key and body answer the stored response; another body is a 409. */
+  async function idempotent(req: Request, res: Response, fn: () => Promise<{ status: number; body: unknown }>) {
+    const key = req.header("idempotency-key");
+    const officer = officerOf(res);
+    if (!key) {
+      const r = await fn();
+      return res.status(r.status).json(r.body);
+    }
+    if (key.length > 200) throw new InvalidRequestError("Idempotency-Key is longer than 200 characters.");
+    const requestHash = createHash("sha256").update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body)}`).digest("hex");
+    const stored = await store.getIdempotency(key, officer.id);
+    if (stored) {
+      if (stored.requestHash !== requestHash) throw new ConflictError("This Idempotency-Key was used for a different request.");
+      res.setHeader("Idempotent-Replayed", "true");
+      return res.status(stored.responseStatus).json(stored.responseBody);
+    }
+    const r = await fn();
+    const kept = await store.putIdempotency({ key, officerId: officer.id, requestHash, responseStatus: r.status, responseBody: r.body as never });
+    res.status(kept.responseStatus).json(kept.responseBody);
+  }
+
+  router.post(
+    "/",
+    handler(async (req, res) => {
+      const officer = officerOf(res);
+      await idempotent(req, res, async () => {
+        if (req.body && typeof req.body === "object" && Array.isArray((req.body as { permits?: unknown }).permits)) {
+          const list = (req.body as { permits: unknown[] }).permits;
+          if (list.length === 0) throw new InvalidRequestError("`permits` is empty.");
+          if (list.length > MAX_BATCH) throw new PayloadTooLargeError(undefined, { details: `At most ${MAX_BATCH} permits per request.` } as never);
+          const results = [];
+          for (const [i, doc] of list.entries()) {
+            try {
+              results.push({ index: i, status: 201, permit: await permits.issue(officer, doc) });
+            } catch (err) {
+              const { toProblem } = await import("../http/problem");
+              const mapped = toProblem(err);
+              if (!mapped) throw err;
+              results.push({ index: i, status: mapped.problem.status, problem: mapped.problem });
+            }
+          }
+          const ok = results.filter((r) => r.status === 201).length;
+          return { status: ok === results.length ? 201 : 207, body: { accepted: ok, rejected: results.length - ok, results } };
+        }
+        const view = await permits.issue(officer, req.body);
+        res.locals.audit = { permitId: view.permitId };
+        res.location(view.links.self);
+        return { status: 201, body: view };
+      });
+    }),
+  );
+
+  router.get(
+    "/",
+    handler(async (req, res) => {
+      const officer = officerOf(res);
+      const status = typeof req.query.status === "string" ? (req.query.status.toUpperCase().split(",") as never) : undefined;
+      const page = await store.listPermits({
+        involvingCountry: officer.country,
+        status,
+        limit: req.query.limit ? Math.min(500, Math.max(1, Number(req.query.limit) || 50)) : 50,
+        cursor: typeof req.query.cursor === "string" ? req.query.cursor : undefined,
+      });
+      const q = typeof req.query.q === "string" ? req.query.q.toLowerCase() : "";
+      const items = page.items
+        .filter((p) => !q || p.permitNumber.toLowerCase().includes(q) || p.documentJson.toLowerCase().includes(q))
+        .map((p) => ({
+          permitId: p.permitId, permitNumber: p.permitNumber, issuingCountry: p.issuingCountry, documentType: p.docType,
+          exportingCountry: p.exportingCountry, importingCountry: p.importingCountry, validUntil: p.validUntil,
+          status: p.status, failureReason: p.failureReason, createdAt: p.createdAt,
+        }));
+      res.json({ items, nextCursor: page.nextCursor });
+    }),
+  );
+
+  router.get("/:id", handler(async (req, res) => void res.json(await permits.view(req.params.id as string))));
+
+  router.get(
+    "/:id/qr.png",
+    handler(async (req, res) => {
+      const png = await renderQrPng(await permits.qrText(req.params.id as string), { ecc: "M" } as never);
+      res.type("png").send(png);
+    }),
+  );
+  router.get(
+    "/:id/qr.svg",
+    handler(async (req, res) => {
+      res.type("image/svg+xml").send(await renderQrSvg(await permits.qrText(req.params.id as string)));
+    }),
+  );
+  router.get(
+    "/:id/pdf",
+    handler(async (req, res) => {
+      const view = await permits.view(req.params.id as string);
+      const qrText = await permits.qrText(view.permitId);
+      const endorsed = view.history.find((h) => h.event === "ExportEndorsed");
+      const pdf = await renderPermitPdf({
+        document: view.document,
+        qrText,
+        permitId: view.permitId,
+        status: view.status === "FAILED" || view.status === "PENDING" ? undefined : (view.status as never),
+        txHash: view.txHash ?? undefined,
+        exportEndorsement: endorsed
+          ? { quantities: view.lines.map((l) => l.exported ?? undefined), date: endorsed.at ?? undefined, officer: endorsed.officer ?? undefined }
+          : undefined,
+      });
+      res.type("application/pdf").setHeader("Content-Disposition", `inline; filename="${view.permitNumber.replace(/[^A-Za-z0-9._-]/g, "_")}.pdf"`);
+      res.send(pdf);
+    }),
+  );
+
+  router.post(
+    "/:id/endorsements",
+    handler(async (req, res) => {
+      const body = parseBody(endorsementBody, req.body);
+      const view = await permits.endorse(officerOf(res), req.params.id as string, body);
+      res.locals.audit = { permitId: view.permitId, txHash: view.history.at(-1)?.txHash, detail: { transportDocument: body.transportDocument ?? null, port: body.port ?? null } };
+      res.status(201).json(view);
+    }),
+  );
+  router.post(
+    "/:id/use",
+    handler(async (req, res) => {
+      const view = await permits.use(officerOf(res), req.params.id as string);
+      res.locals.audit = { permitId: view.permitId, txHash: view.history.at(-1)?.txHash };
+      res.json(view);
+    }),
+  );
+  router.post(
+    "/:id/cancel",
+    handler(async (req, res) => {
+      const { reason } = parseBody(cancelBody, req.body);
+      const view = await permits.cancel(officerOf(res), req.params.id as string, reason);
+      res.locals.audit = { permitId: view.permitId, txHash: view.history.at(-1)?.txHash, detail: { reason } };
+      res.json(view);
+    }),
+  );
+  router.post(
+    "/:id/replace",
+    handler(async (req, res) => {
+      const view = await permits.replace(officerOf(res), req.params.id as string, req.body);
+      created(res, view);
+    }),
+  );
+  router.post(
+    "/:id/non-compliance",
+    handler(async (req, res) => {
+      const body = parseBody(nonComplianceBody, req.body);
+      const view = await permits.recordNonCompliance(officerOf(res), req.params.id as string, body.reason);
+      res.locals.audit = { permitId: view.permitId, txHash: view.history.at(-1)?.txHash, detail: { reason: body.reason, note: body.note ?? null } };
+      res.status(201).json(view);
+    }),
+  );
+  return router;
+}

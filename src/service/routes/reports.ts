@@ -1,0 +1,28 @@
+/** GET /api/v1/reports/annual?country=CH&year=2026&format=csv|json — officers of that country. */
+import { Router } from "express";
+import { ForbiddenError, InvalidRequestError } from "../http/errors";
+import { ANNUAL_REPORT_COLUMNS, annualReport } from "../domain/reports";
+import type { Store } from "../store";
+import { handler, officerOf } from "./middleware";
+import { toCsv } from "./officers";
+
+export function reportRoutes(deps: { store: Store }): Router {
+  const router = Router();
+  router.get(
+    "/annual",
+    handler(async (req, res) => {
+      const officer = officerOf(res);
+      const country = String(req.query.country ?? officer.country).toUpperCase();
+      const year = Number(req.query.year ?? new Date().getUTCFullYear());
+      if (!/^[A-Z]{2}$/.test(country)) throw new InvalidRequestError("`country` must be an ISO 3166-1 alpha-2 code.");
+      if (!Number.isInteger(year) || year < 1975 || year > 2200) throw new InvalidRequestError("`year` must be a year, e.g. 2026.");
+      if (country !== officer.country) throw new ForbiddenError(`Officers of ${officer.country} may only report for ${officer.country}.`);
+      const rows = await annualReport(deps.store, country, year);
+      if (req.query.format === "csv") {
+        res.type("text/csv").setHeader("Content-Disposition", `attachment; filename="annual-report-${country}-${year}.csv"`);
+        res.send(toCsv(rows, [...ANNUAL_REPORT_COLUMNS]));
+      } else res.json({ country, year, columns: ANNUAL_REPORT_COLUMNS, rows });
+    }),
+  );
+  return router;
+}

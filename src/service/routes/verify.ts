@@ -1,0 +1,44 @@
+/**
+ * POST /api/v1/verify — public. `{ "qr": "<text or URL>" }`, or multipart with an `image` field.
+ * Unreadable input is a 200 with verdict MALFORMED (400 only for a malformed request body).
+ */
+import { Router } from "express";
+import multer from "multer";
+import { rateLimit } from "express-rate-limit";
+import { verify, type TrustListSnapshot, type VerificationResult } from "../../sdk/verify";
+import { InvalidRequestError, RateLimitedError } from "../http/errors";
+import type { ChainGateway } from "../domain/chainGateway";
+import { handler } from "./middleware";
+
+export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
+
+const json = (r: VerificationResult) => JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+
+export function verifyRoutes(deps: { chain: ChainGateway; trustList: () => TrustListSnapshot | undefined; ratePerMinute: number }): Router {
+  const router = Router();
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMAGE_BYTES, files: 1 } });
+  if (deps.ratePerMinute > 0) {
+    router.use(
+      rateLimit({
+        windowMs: 60_000,
+        limit: deps.ratePerMinute,
+        standardHeaders: "draft-8",
+        legacyHeaders: false,
+        handler: (_req, _res, next, options) => next(new RateLimitedError(Math.ceil(options.windowMs / 1000))),
+      }),
+    );
+  }
+  router.post(
+    "/",
+    (req, res, next) => (req.is("multipart/form-data") ? upload.single("image")(req, res, next) : next()),
+    handler(async (req, res) => {
+      let input: string | Uint8Array;
+      if (req.file) input = new Uint8Array(req.file.buffer);
+      else if (req.body && typeof req.body === "object" && typeof (req.body as { qr?: unknown }).qr === "string") input = (req.body as { qr: string }).qr;
+      else throw new InvalidRequestError('Send `{ "qr": "<QR text or verify URL>" }` as JSON, or a multipart form with an `image` field.');
+      const result = await verify(input, { registry: deps.chain.reader, trustList: deps.trustList() });
+      res.json(json(result));
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,203 @@
+/**
+ * Starts the whole registry: configuration → store → chain (embedded Anvil, or an external RPC
+ * endpoint with a deployment record) → demo authorities on first embedded start → outbox,
+ * indexer, trust list → HTTP. Reconciles with the chain at start: outbox entries a crash left
+ * in flight are re-claimed, and permits the chain lost are anchored again.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import type { Hex } from "viem";
+import { readDeployment, type DeploymentRecord } from "../sdk/chain";
+import { exportTrustList, type TrustListSnapshot } from "../sdk/verify";
+import { createApp } from "./app";
+import { OfficerKeystore } from "./auth/keystore";
+import { resolveKeystorePassphrase } from "./auth/passphrase";
+import { generateToken } from "./auth/tokens";
+import { startAnvil, loadOrCreateMnemonic, type AnvilHandle } from "./chain/anvil";
+import { bootstrapEmbedded, deploymentsDir, type BootstrapKeys } from "./chain/bootstrap";
+import { loadConfig, type ConfigOverrides, type ServiceConfig } from "./config";
+import { OfficerAccounts } from "./domain/accounts";
+import { ChainGateway } from "./domain/chainGateway";
+import { OfficerService } from "./domain/officers";
+import { PermitService, type IssuePayload } from "./domain/permits";
+import { Indexer } from "./indexer/indexer";
+import { OutboxWorker } from "./outbox/worker";
+import { openStore, type Store } from "./store";
+
+export type ServiceHandle = {
+  url: string;
+  config: ServiceConfig;
+  store: Store;
+  chain: ChainGateway;
+  outbox: OutboxWorker;
+  indexer: Indexer;
+  credentialsFile?: string;
+  stop(): Promise<void>;
+};
+
+export type StartOptions = {
+  env?: NodeJS.ProcessEnv;
+  overrides?: ConfigOverrides;
+  /** Lower scrypt cost (tests only). */
+  fastKeystore?: boolean;
+  /** POST /verify requests per minute per client (0 = unlimited). */
+  verifyRatePerMinute?: number;
+  webDir?: string;
+  log?: (line: string) => void;
+};
+
+const DEMO_ROLES = { admin: "ADMIN", issuer: "ISSUER", customs: "CUSTOMS" } as const;
+
+export async function startService(options: StartOptions = {}): Promise<ServiceHandle> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const config = loadConfig(options.env ?? process.env, options.overrides);
+  for (const w of config.warnings) log(`! ${w}`);
+  mkdirSync(config.dataDir, { recursive: true });
+
+  const passphrase = await resolveKeystorePassphrase(config.keystore);
+  const keystore = new OfficerKeystore({ passphrase, ...(options.fastKeystore ? { scrypt: { N: 2 ** 10, r: 8, p: 1 } } : {}) });
+  const store = await openStore(config.database);
+  const stops: (() => Promise<void>)[] = [() => store.close()];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => log(`! while stopping: ${(err as Error).message}`));
+  };
+
+  try {
+    let anvil: AnvilHandle | undefined;
+    let deployment: DeploymentRecord;
+    let rpcUrl: string;
+    let credentialsFile: string | undefined;
+    if (config.chain.kind === "embedded") {
+      const mnemonic = loadOrCreateMnemonic(config.dataDir, log);
+      anvil = await startAnvil({ dataDir: config.dataDir, mnemonic, log });
+      stops.push(() => anvil!.stop());
+      rpcUrl = anvil.rpcUrl;
+      const boot = await bootstrapEmbedded({
+        rpcUrl,
+        dataDir: config.dataDir,
+        mnemonic,
+        log,
+        persistKeys: async (keys) => {
+          credentialsFile = await storeDemoAuthorities(store, keystore, keys, config.dataDir);
+        },
+      });
+      if (boot.status === "contract-missing") {
+        throw new Error(`${boot.message}\nThe embedded chain lost its contracts (its state file is gone). Move ${config.dataDir} aside to start fresh.`);
+      }
+      deployment = boot.deployment;
+      credentialsFile ??= path.join(config.dataDir, "demo-credentials.json");
+    } else {
+      rpcUrl = config.chain.rpcUrl;
+      deployment = readDeployment(config.chain.deployment);
+    }
+
+    const chain = new ChainGateway({ rpcUrl, deployment, confirmations: config.confirmations });
+    const actual = await chain.publicClient.getChainId();
+    if (actual !== deployment.chainId) {
+      throw new Error(`The chain at ${rpcUrl} has chain id ${actual}, but the deployment record "${deployment.network}" is for ${deployment.chainId}. Point RPC_URL and DEPLOYMENT at the same network.`);
+    }
+    const accounts = new OfficerAccounts(keystore);
+    const permits = new PermitService({ store, chain, accounts, publicBaseUrl: config.publicBaseUrl });
+    const officers = new OfficerService({ store, chain, keystore, accounts });
+    const indexer = new Indexer({ store, chain, intervalMs: 500, log });
+    permits.onChainStep = () => indexer.syncNow();
+    const outbox = new OutboxWorker({ store, chain, accounts, batchSize: config.outbox.batchSize, intervalMs: config.outbox.intervalMs, log });
+
+    await reconcile(store, chain, log);
+
+    let trustList: TrustListSnapshot | undefined;
+    const refreshTrustList = async () => {
+      trustList = await exportTrustList(chain.reader, chain.chainId).catch(() => trustList);
+    };
+    await refreshTrustList();
+    const trustTimer = setInterval(refreshTrustList, 30_000);
+    stops.push(async () => clearInterval(trustTimer));
+
+    indexer.start();
+    outbox.start();
+    stops.push(() => indexer.stop(), () => outbox.stop());
+
+    const app = createApp({
+      store, chain, permits, officers,
+      trustList: () => trustList,
+      outboxDepth: () => store.countOutbox(["QUEUED", "SENT"]),
+      webDir: options.webDir,
+      verifyRatePerMinute: options.verifyRatePerMinute ?? 0,
+      log: { info: log, error: (m, ctx) => log(`! ${m} ${ctx?.err instanceof Error ? ctx.err.stack : ""}`) },
+    });
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(config.port, config.host, () => resolve(s));
+      s.on("error", (err: NodeJS.ErrnoException) =>
+        reject(err.code === "EADDRINUSE" ? new Error(`Port ${config.port} on ${config.host} is in use. Stop what uses it, or start with PORT=<another port>.`) : err),
+      );
+    });
+    stops.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    const url = `http://${config.host}:${port}`;
+    return { url, config, store, chain, outbox, indexer, credentialsFile, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** First embedded start: the demo authorities' keys go into the keystore and their tokens to a file. */
+async function storeDemoAuthorities(store: Store, keystore: OfficerKeystore, keys: BootstrapKeys, dataDir: string): Promise<string> {
+  const credentials: Record<string, Record<string, string>> = {};
+  for (const [country, roles] of Object.entries(keys.countries)) {
+    credentials[country] = {};
+    for (const [key, role] of Object.entries(DEMO_ROLES)) {
+      const pair = roles[key as keyof typeof roles];
+      const token = generateToken();
+      await store.insertOfficer({
+        id: randomUUID(),
+        country,
+        role,
+        name: `${country} demo ${key}`,
+        address: pair.address,
+        tokenHash: token.tokenHash,
+        encryptedKey: await keystore.encrypt(pair.privateKey),
+      });
+      credentials[country][key] = token.token;
+    }
+  }
+  const file = path.join(dataDir, "demo-credentials.json");
+  writeFileSync(file, JSON.stringify(credentials, null, 2) + "\n", { mode: 0o600 });
+  return file;
+}
+
+/**
+ * Start-up reconciliation: outbox entries SENT before a crash are checked on chain (the worker
+ * re-claims expired leases and recognises permits already anchored); permits the store holds as
+ * anchored in a block the chain no longer has are queued again (same salt, hash and signature).
+ */
+async function reconcile(store: Store, chain: ChainGateway, log: (line: string) => void): Promise<void> {
+  const head = await chain.publicClient.getBlockNumber();
+  let requeued = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await store.listPermits({ status: ["ISSUED"], limit: 500, cursor });
+    for (const p of page.items) {
+      if (p.blockNumber === null || BigInt(p.blockNumber) <= head) continue;
+      const state = await chain.reader.permitState(p.permitId as Hex);
+      if (state.status !== "NONE") continue;
+      const lines = await store.getPermitLines(p.permitId);
+      const doc = JSON.parse(p.documentJson);
+      const { permitInputOf } = await import("../sdk/chain");
+      const input = permitInputOf(doc, p.documentHash);
+      const payload: IssuePayload = { issuerOfficerId: p.issuerOfficerId!, input: { ...input, terms: input.terms.toString(), quantities: lines.map((l) => l.authorised.toString()) } };
+      await store.transaction(async (tx) => {
+        await tx.updatePermitStatus(p.permitId, { status: "PENDING", txHash: null, blockNumber: null });
+        await tx.enqueueOutbox({ kind: "ISSUE", permitId: p.permitId, payload: payload as never });
+      });
+      requeued++;
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  if (requeued) log(`reconcile: the chain lost ${requeued} anchored permit(s); queued again`);
+}
+
+export { deploymentsDir };
