@@ -1,4 +1,5 @@
-import { recoverTypedDataAddress, type Address, type Hex, type LocalAccount, type TypedDataDomain } from "viem";
+import { type Address, type Hex, type LocalAccount, type TypedDataDomain, hashTypedData } from "viem";
+import { recoverSigner } from "./recover";
 import { assertHexBytes, assertPermitAnchor, type PermitAnchorFields } from "./anchor";
 import { InvalidPermitSignatureError, InvalidQrPayloadError } from "./errors";
 
@@ -81,7 +82,7 @@ export async function recoverPermitSigner(
   assertPermitAnchor(anchor);
   assertHexBytes(signature, 65, "signature");
   try {
-    return await recoverTypedDataAddress({ ...permitAnchorTypedData(anchor), signature });
+    return await recoverSigner(hashTypedData(permitAnchorTypedData(anchor)), signature);
   } catch (cause) {
     throw new InvalidPermitSignatureError({ cause, signature });
   }

@@ -1,0 +1,36 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { keccak256, recoverAddress, toHex, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { recoverSigner } from "../../../src/sdk/qr/recover";
+
+describe("signer recovery (native libsecp256k1 with the pure-JavaScript fallback)", function () {
+  it("gives the signer's address, the same as viem's pure-JavaScript recovery, for random keys and digests", async function () {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 64 }), async (bytes) => {
+        const account = privateKeyToAccount(generatePrivateKey());
+        const digest = keccak256(bytes);
+        const signature = await account.sign({ hash: digest });
+        expect(await recoverSigner(digest, signature)).to.equal(account.address);
+        expect(await recoverSigner(digest, signature)).to.equal(await recoverAddress({ hash: digest, signature }));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("agrees with viem on tampered and random signatures (same address, or both throw)", async function () {
+    const account = privateKeyToAccount(generatePrivateKey());
+    const digest = keccak256("0x01");
+    const good = await account.sign({ hash: digest });
+    const outcome = async (f: () => Promise<string>) => f().then((a) => a, () => "throws");
+    await fc.assert(
+      fc.asyncProperty(fc.nat(64), fc.integer({ min: 0, max: 255 }), async (i, b) => {
+        const bytes = Buffer.from(good.slice(2), "hex");
+        bytes[i] = b;
+        const sig = toHex(bytes) as Hex;
+        expect(await outcome(() => recoverSigner(digest, sig))).to.equal(await outcome(() => recoverAddress({ hash: digest, signature: sig })));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
