@@ -3,13 +3,14 @@
  * needs is passed in (no module-level state), so tests build it around real parts.
  */
 import express, { type Express } from "express";
-import type { TrustListSnapshot } from "../sdk/verify";
+import type { TrustListSnapshot, VerifyReader } from "../sdk/verify";
 import type { ChainGateway } from "./domain/chainGateway";
 import type { OfficerService } from "./domain/officers";
 import type { PermitService } from "./domain/permits";
 import { errorMiddleware, notFoundHandler } from "./http/problem";
 import type { Store } from "./store";
-import { auditTrail, authenticate, handler, requestId } from "./routes/middleware";
+import { officerView } from "./domain/officers";
+import { auditTrail, authenticate, handler, officerOf, requestId } from "./routes/middleware";
 import { docsPage, openApiDocument } from "./routes/openapi";
 import { auditRoutes, officerRoutes } from "./routes/officers";
 import { permitRoutes } from "./routes/permits";
@@ -22,6 +23,8 @@ export type AppDeps = {
   permits: PermitService;
   officers: OfficerService;
   trustList: () => TrustListSnapshot | undefined;
+  /** Where online verification reads (the service's mirror of the chain); the chain itself if absent. */
+  verifyReader?: VerifyReader;
   outboxDepth: () => Promise<number>;
   /** Static web pages (src/web), if built. */
   webDir?: string;
@@ -58,7 +61,9 @@ export function createApp(deps: AppDeps): Express {
     if (!list) return void res.status(503).type("application/problem+json").json({ type: "/problems/unavailable", title: "Service unavailable", status: 503, detail: "The trust list is not ready yet." });
     res.json(list);
   });
-  app.use("/api/v1/verify", verifyRoutes({ chain: deps.chain, trustList: deps.trustList, ratePerMinute: deps.verifyRatePerMinute ?? 0 }));
+  // Who a token belongs to: the web pages show the officer's name, role and country after sign-in.
+  app.get("/api/v1/me", authenticate(deps.store), (_req, res) => void res.json(officerView(officerOf(res))));
+  app.use("/api/v1/verify", verifyRoutes({ reader: deps.verifyReader ?? deps.chain.reader, trustList: deps.trustList, ratePerMinute: deps.verifyRatePerMinute ?? 0 }));
   app.use("/api/v1/permits", authenticate(deps.store), permitRoutes({ permits: deps.permits, store: deps.store }));
   app.use("/api/v1/officers", authenticate(deps.store), officerRoutes({ officers: deps.officers }));
   app.use("/api/v1/audit", authenticate(deps.store), auditRoutes({ store: deps.store }));

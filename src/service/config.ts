@@ -46,7 +46,7 @@ export type KeystoreConfig =
   | { kind: "generated"; file: string };
 
 export type ServiceConfig = {
-  /** TCP port of the REST API (`PORT`, default 8080). */
+  /** TCP port of the REST API (`PORT`, default 8080; 0 = a free port chosen at start, see the handle's `url`). */
   port: number;
   /** Interface to bind (`HOST`, default 127.0.0.1: nothing is exposed unless asked). */
   host: string;
@@ -99,7 +99,7 @@ const httpUrl = (hint: string) =>
 
 /** Raw variables → typed values; defaults that depend on other values are applied afterwards. */
 const variablesSchema = z.object({
-  PORT: integer(1, 65535, "e.g. PORT=8080").default(8080),
+  PORT: integer(0, 65535, "e.g. PORT=8080").default(8080),
   HOST: z.string().min(1, "must not be empty; e.g. HOST=127.0.0.1, or HOST=0.0.0.0 to listen on all interfaces").default("127.0.0.1"),
   DATA_DIR: z.string().min(1, "must not be empty; e.g. DATA_DIR=./data").default("./data"),
   DATABASE_URL: z

@@ -23,6 +23,7 @@ import { ChainGateway } from "./domain/chainGateway";
 import { OfficerService } from "./domain/officers";
 import { PermitService, type IssuePayload } from "./domain/permits";
 import { Indexer } from "./indexer/indexer";
+import { StoreVerifyReader } from "./domain/verifyReader";
 import { OutboxWorker } from "./outbox/worker";
 import { openStore, type Store } from "./store";
 
@@ -99,13 +100,14 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
       throw new Error(`The chain at ${rpcUrl} has chain id ${actual}, but the deployment record "${deployment.network}" is for ${deployment.chainId}. Point RPC_URL and DEPLOYMENT at the same network.`);
     }
     const accounts = new OfficerAccounts(keystore);
-    const permits = new PermitService({ store, chain, accounts, publicBaseUrl: config.publicBaseUrl });
+    // A getter: with PORT=0 the base URL gets its real port only once the server listens (below).
+    const permits = new PermitService({ store, chain, accounts, get publicBaseUrl() { return config.publicBaseUrl; } });
     const officers = new OfficerService({ store, chain, keystore, accounts });
     const indexer = new Indexer({ store, chain, intervalMs: 500, log });
     permits.onChainStep = () => indexer.syncNow();
-    const outbox = new OutboxWorker({ store, chain, accounts, batchSize: config.outbox.batchSize, intervalMs: config.outbox.intervalMs, log });
+    const outbox = new OutboxWorker({ store, chain, accounts, batchSize: config.outbox.batchSize, intervalMs: config.outbox.intervalMs, log, onMined: () => indexer.syncNow() });
 
-    await reconcile(store, chain, log);
+    await reconcile(store, chain, log, { releaseLeases: config.chain.kind === "embedded" });
 
     let trustList: TrustListSnapshot | undefined;
     const refreshTrustList = async () => {
@@ -119,8 +121,9 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     outbox.start();
     stops.push(() => indexer.stop(), () => outbox.stop());
 
+    const verifyReader = new StoreVerifyReader({ store, chain, indexer, trustList: () => trustList });
     const app = createApp({
-      store, chain, permits, officers,
+      store, chain, permits, officers, verifyReader,
       trustList: () => trustList,
       outboxDepth: () => store.countOutbox(["QUEUED", "SENT"]),
       webDir: options.webDir,
@@ -136,7 +139,9 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     stops.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
-    const url = `http://${config.host}:${port}`;
+    const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+    // PORT=0: links and QR codes must carry the port the OS chose, unless PUBLIC_BASE_URL says otherwise.
+    if (config.port === 0 && /:0$/.test(config.publicBaseUrl)) config.publicBaseUrl = config.publicBaseUrl.replace(/:0$/, `:${port}`);
     return { url, config, store, chain, outbox, indexer, credentialsFile, stop: stopAll };
   } catch (err) {
     await stopAll();
@@ -174,7 +179,15 @@ async function storeDemoAuthorities(store: Store, keystore: OfficerKeystore, key
  * re-claims expired leases and recognises permits already anchored); permits the store holds as
  * anchored in a block the chain no longer has are queued again (same salt, hash and signature).
  */
-async function reconcile(store: Store, chain: ChainGateway, log: (line: string) => void): Promise<void> {
+async function reconcile(store: Store, chain: ChainGateway, log: (line: string) => void, options: { releaseLeases: boolean }): Promise<void> {
+  if (options.releaseLeases) {
+    // The embedded mode has one service per DATA_DIR: a lease still held now was held by a run that
+    // died (kill -9) mid-batch. Waiting for it to expire would leave those permits PENDING for
+    // minutes; re-claimed entries are checked on chain first, so nothing is anchored twice.
+    const held = (await store.listOutbox({ state: "QUEUED", limit: 1_000_000 })).filter((e) => e.leaseUntil !== null);
+    for (const e of held) await store.requeueOutbox(e.id, "released at start: the previous run stopped during its batch");
+    if (held.length) log(`reconcile: released ${held.length} outbox entr${held.length === 1 ? "y" : "ies"} a stopped run had claimed`);
+  }
   const head = await chain.publicClient.getBlockNumber();
   let requeued = 0;
   let cursor: string | undefined;

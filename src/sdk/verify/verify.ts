@@ -36,9 +36,18 @@ export type VerificationResult = {
 };
 
 export type VerifyInput = string | Uint8Array;
+
+/**
+ * What online verification reads. A `RegistryClient` is one (straight from the chain); a service
+ * may pass its own mirror of the chain (an indexer), as long as `head()` says how current it is.
+ */
+export type VerifyReader = Pick<RegistryClient, "history" | "readRecord" | "officerHistory" | "verifyRecord"> & {
+  head(): Promise<{ blockNumber: bigint; blockTime: bigint }>;
+};
+
 export type VerifyOptions = {
   /** Online: read the anchored record and live lifecycle state. */
-  registry?: RegistryClient;
+  registry?: VerifyReader;
   /** Offline (or as a fallback): the officers snapshot. */
   trustList?: TrustListSnapshot;
   /** Clock for offline expiry and trust-list age (unix seconds); defaults to now. */
@@ -106,8 +115,7 @@ export async function verify(input: VerifyInput, options: VerifyOptions = {}): P
   // 4. Online: anchored record and live state.
   const registry = options.registry;
   try {
-    const head = await registry.publicClient.getBlock();
-    result.asOf = { blockNumber: head.number!, blockTime: head.timestamp };
+    result.asOf = await registry.head();
     const history = await registry.history(payload.permitId);
     const record = await registry.readRecord(payload.permitId, history);
     result.history = history;

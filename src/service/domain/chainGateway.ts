@@ -28,7 +28,7 @@ export class ChainGateway {
     this.chainId = options.deployment.chainId;
     this.#confirmations = options.confirmations ?? 1;
     this.publicClient = createPublicClient({
-      transport: http(options.rpcUrl, { retryCount: 1, timeout: 10_000, batch: { wait: 2 } }),
+      transport: http(options.rpcUrl, { retryCount: 1, timeout: 10_000 }),
       pollingInterval: 100,
     }) as PublicClient<Transport, Chain | undefined>;
     this.reader = createRegistryClient({

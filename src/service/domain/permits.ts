@@ -133,7 +133,8 @@ export class PermitService {
     await this.deps.store.insertPermit(prepared.permit);
     try {
       const { replacementId, txHash, blockNumber } = await this.#write(officer, (c) => c.replace(old.permitId, permitInputOf(document, prepared.permit.documentHash)));
-      await this.deps.store.updatePermitStatus(replacementId, { status: "ISSUED", txHash, blockNumber: Number(blockNumber) }, ["PENDING"]);
+      await this.onChainStep?.(replacementId).catch(() => undefined); // both permits' histories, as after every other step
+      await this.deps.store.updatePermitStatus(replacementId, { status: "ISSUED", txHash, blockNumber: Number(blockNumber) }, ["PENDING"]).catch(() => undefined); // unless the indexer already did
       await this.deps.store.updatePermitStatus(old.permitId, { status: "REPLACED" }).catch(() => undefined);
     } catch (err) {
       await this.deps.store.updatePermitStatus(prepared.permit.permitId, { status: "FAILED", failureReason: (err as Error).message }).catch(() => undefined);

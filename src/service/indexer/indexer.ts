@@ -28,6 +28,7 @@ export class Indexer {
   #running: Promise<unknown> = Promise.resolve();
   #stopped = false;
   lastBlock?: bigint;
+  lastBlockTime?: bigint;
 
   constructor(private readonly o: IndexerOptions) {}
 
@@ -54,7 +55,8 @@ export class Indexer {
 
   async #sync(): Promise<void> {
     const { store, chain } = this.o;
-    const head = await chain.publicClient.getBlockNumber();
+    // Uncached: right after a synchronous step the new block must be seen, not the one viem cached.
+    const head = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
     const cursor = await store.getIndexerCursor(CURSOR);
     let from = cursor === undefined ? BigInt(chain.deployment.registry.blockNumber) : BigInt(cursor) + 1n;
     // The chain went back (an embedded chain restored from an older state): index again from its head.
@@ -67,6 +69,7 @@ export class Indexer {
       await store.setIndexerCursor(CURSOR, Number(to));
       from = to + 1n;
     }
+    this.lastBlockTime = (await chain.publicClient.getBlock({ blockNumber: head })).timestamp;
     this.lastBlock = head;
   }
 

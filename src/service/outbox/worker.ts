@@ -22,6 +22,8 @@ export type OutboxWorkerOptions = {
   intervalMs: number;
   leaseMs?: number;
   log?: (msg: string) => void;
+  /** Called once a batch is mined, before its permits are marked: the indexer records the events, so an ISSUED permit always shows its PermitIssued history. */
+  onMined?: () => Promise<void>;
 };
 
 const toInput = (p: IssuePayload["input"]): PermitInput => ({ ...p, terms: BigInt(p.terms), quantities: p.quantities.map(BigInt) });
@@ -85,12 +87,16 @@ export class OutboxWorker {
         c.issueBatch(fresh.map((e) => toInput((e.payload as unknown as IssuePayload).input)), { chunkSize: this.o.chunkSize ?? 200 }),
       );
       this.chainUnreachableSince = undefined;
+      await this.o.onMined?.().catch((err) => this.o.log?.(`outbox: indexing the batch: ${(err as Error).message}`));
       const txOf = new Map<string, { txHash: Hex; blockNumber: bigint }>();
       for (const r of results) for (const id of r.permitIds) txOf.set(id.toLowerCase(), r);
-      for (const e of fresh) {
-        const tx = txOf.get(String(e.permitId).toLowerCase());
-        if (tx) await this.#anchoredIn(e, tx.txHash, tx.blockNumber);
-      }
+      // One store transaction for the whole group.
+      await store.transaction(async (tx) => {
+        for (const e of fresh) {
+          const mined = txOf.get(String(e.permitId).toLowerCase());
+          if (mined) await this.#anchoredIn(e, mined.txHash, mined.blockNumber, tx);
+        }
+      });
       return fresh.length;
     } catch (err) {
       if (err instanceof ChainUnreachableError) {
@@ -147,8 +153,8 @@ export class OutboxWorker {
     return true;
   }
 
-  async #anchoredIn(e: OutboxEntry, txHash: Hex, blockNumber: bigint): Promise<void> {
-    const { store } = this.o;
+  async #anchoredIn(e: OutboxEntry, txHash: Hex, blockNumber: bigint, within?: Store): Promise<void> {
+    const store = within ?? this.o.store;
     await store.transaction(async (tx) => {
       await tx.markOutboxSent(e.id, { txHash, nonce: 0 });
       await tx.markOutboxMined(e.id);

@@ -1,6 +1,7 @@
 /** Request ids, bearer-token authentication and the audit trail of state-changing requests. */
 import { randomUUID } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { MalformedTokenError } from "../auth/errors";
 import { hashToken, parseBearerToken } from "../auth/tokens";
 import { UnauthenticatedError } from "../http/errors";
 import type { OfficerRecord, Store } from "../store";
@@ -21,7 +22,7 @@ export function requestId(): RequestHandler {
 export function authenticate(store: Store): RequestHandler {
   return async (req, res, next) => {
     try {
-      const token = parseBearerToken(req.header("authorization"));
+      const token = bearerToken(req.header("authorization"));
       if (!token) throw new UnauthenticatedError("Send your officer token as `Authorization: Bearer <token>`.");
       const officer = await store.findOfficerByTokenHash(hashToken(token));
       if (!officer) throw new UnauthenticatedError("The token is not valid (or its officer was removed).");
@@ -31,6 +32,16 @@ export function authenticate(store: Store): RequestHandler {
       next(err);
     }
   };
+}
+
+/** A malformed token opens nothing either: 401, like a missing or unknown one (not a 500). */
+function bearerToken(header: string | undefined): string | undefined {
+  try {
+    return parseBearerToken(header);
+  } catch (err) {
+    if (err instanceof MalformedTokenError) throw new UnauthenticatedError(`${err.shortMessage} ${err.details ?? ""}`.trim(), { cause: err });
+    throw err;
+  }
 }
 
 /**

@@ -91,6 +91,7 @@ export const openApiDocument = {
     },
     "/officers/{officerId}": { delete: { summary: "Remove an officer: token and on-chain role revoked at once", security: auth, parameters: [{ name: "officerId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "removed" }, ...errors(401, 403, 404, 503) } } },
     "/audit": { get: { summary: "The admin's country's audit log (JSON or CSV)", security: auth, parameters: [{ name: "format", in: "query", schema: { enum: ["json", "csv"] } }, { name: "from", in: "query" }, { name: "to", in: "query" }], responses: { "200": { description: "entries" }, ...errors(401, 403) } } },
+    "/me": { get: { summary: "The officer the bearer token belongs to (name, role, country)", security: auth, responses: { "200": { description: "officer" }, ...errors(401) } } },
     "/trust-list": { get: { summary: "The officers trust list snapshot for offline verification", responses: { "200": { description: "snapshot" } } } },
   },
 } as const;

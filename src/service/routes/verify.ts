@@ -5,16 +5,15 @@
 import { Router } from "express";
 import multer from "multer";
 import { rateLimit } from "express-rate-limit";
-import { verify, type TrustListSnapshot, type VerificationResult } from "../../sdk/verify";
+import { verify, type TrustListSnapshot, type VerificationResult, type VerifyReader } from "../../sdk/verify";
 import { InvalidRequestError, RateLimitedError } from "../http/errors";
-import type { ChainGateway } from "../domain/chainGateway";
 import { handler } from "./middleware";
 
 export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
 
 const json = (r: VerificationResult) => JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
 
-export function verifyRoutes(deps: { chain: ChainGateway; trustList: () => TrustListSnapshot | undefined; ratePerMinute: number }): Router {
+export function verifyRoutes(deps: { reader: VerifyReader; trustList: () => TrustListSnapshot | undefined; ratePerMinute: number }): Router {
   const router = Router();
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMAGE_BYTES, files: 1 } });
   if (deps.ratePerMinute > 0) {
@@ -36,7 +35,7 @@ export function verifyRoutes(deps: { chain: ChainGateway; trustList: () => Trust
       if (req.file) input = new Uint8Array(req.file.buffer);
       else if (req.body && typeof req.body === "object" && typeof (req.body as { qr?: unknown }).qr === "string") input = (req.body as { qr: string }).qr;
       else throw new InvalidRequestError('Send `{ "qr": "<QR text or verify URL>" }` as JSON, or a multipart form with an `image` field.');
-      const result = await verify(input, { registry: deps.chain.reader, trustList: deps.trustList() });
+      const result = await verify(input, { registry: deps.reader, trustList: deps.trustList() });
       res.json(json(result));
     }),
   );

@@ -1,0 +1,93 @@
+/**
+ * Online verification served from the service's mirror of the chain (the indexer's events in the
+ * store) instead of several JSON-RPC round trips per request. It answers "as of" the last block the
+ * indexer finished, and falls back to the chain for a permit the indexer has not seen yet, so a
+ * permit anchored a moment ago is never called NOT_ANCHORED. The verdict logic is the SDK's.
+ */
+import type { Address, Hex } from "viem";
+import { ZERO_HASH, unpackTerms, type ChainVerification, type HistoryEntry, type PermitRecord, type TrustListEntry } from "../../sdk/chain";
+import type { TrustListSnapshot, VerifyReader } from "../../sdk/verify";
+import type { Indexer } from "../indexer/indexer";
+import type { PermitEvent, Store } from "../store";
+import type { ChainGateway } from "./chainGateway";
+
+const big = (v: unknown) => BigInt(v as string | number);
+const TERMINAL: Record<string, ChainVerification> = { ImportAccepted: "USED", PermitCancelled: "CANCELLED", PermitReplaced: "REPLACED" };
+
+function toHistory(e: PermitEvent): HistoryEntry {
+  const data = { ...(e.data as Record<string, unknown>) };
+  if (e.kind === "PermitIssued") {
+    data.terms = big(data.terms);
+    data.quantities = (data.quantities as string[]).map(big);
+  }
+  if (e.kind === "ExportEndorsed") data.exported = (data.exported as string[]).map(big);
+  return {
+    event: e.kind as HistoryEntry["event"],
+    officer: e.officerAddress ?? undefined,
+    blockNumber: BigInt(e.blockNumber),
+    blockTime: BigInt(Math.floor(Date.parse(e.blockTime ?? "1970-01-01") / 1000)),
+    txHash: e.txHash,
+    logIndex: e.logIndex,
+    details: data,
+  };
+}
+
+export class StoreVerifyReader implements VerifyReader {
+  constructor(
+    private readonly deps: { store: Store; chain: ChainGateway; indexer: Indexer; trustList: () => TrustListSnapshot | undefined },
+  ) {}
+
+  async head() {
+    const { indexer, chain } = this.deps;
+    return indexer.lastBlock !== undefined && indexer.lastBlockTime !== undefined
+      ? { blockNumber: indexer.lastBlock, blockTime: indexer.lastBlockTime }
+      : chain.reader.head();
+  }
+
+  async history(permitId: Hex): Promise<HistoryEntry[]> {
+    const events = await this.deps.store.listPermitEvents(permitId);
+    if (!events.some((e) => e.kind === "PermitIssued")) return this.deps.chain.reader.history(permitId); // not indexed yet
+    return events.map(toHistory);
+  }
+
+  async readRecord(permitId: Hex, history?: HistoryEntry[]): Promise<PermitRecord | undefined> {
+    const events = history ?? (await this.history(permitId));
+    const issued = events.find((e) => e.event === "PermitIssued");
+    if (!issued) return undefined;
+    const linked = events.find((e) => e.event === "PermitLinked");
+    const endorsed = events.find((e) => e.event === "ExportEndorsed");
+    const terms = unpackTerms(issued.details.terms as bigint);
+    return {
+      permitId,
+      documentHash: issued.details.documentHash as Hex,
+      ...terms,
+      issuedAt: issued.blockTime,
+      issuer: issued.officer!,
+      importPermitId: (linked?.details.importPermitId as Hex) ?? ZERO_HASH,
+      originPermitId: (linked?.details.originPermitId as Hex) ?? ZERO_HASH,
+      // Not needed for a verdict; the chain client's readRecord finds it in the issuing transaction.
+      replacesPermitId: ZERO_HASH,
+      authorised: issued.details.quantities as bigint[],
+      exported: (endorsed?.details.exported as bigint[]) ?? [],
+    };
+  }
+
+  /** The signer's spans from the trust-list snapshot; from the chain if the snapshot doesn't know it. */
+  async officerHistory(account: Address): Promise<TrustListEntry[]> {
+    const snapshot = this.deps.trustList();
+    const spans = snapshot?.officers
+      .filter((o) => o.address.toLowerCase() === account.toLowerCase())
+      .map((o) => ({ country: o.country, role: o.role, address: o.address, activeFrom: BigInt(o.activeFrom), activeTo: o.activeTo === undefined ? undefined : BigInt(o.activeTo) }));
+    return spans && spans.length > 0 ? spans : this.deps.chain.reader.officerHistory(account);
+  }
+
+  /** The lifecycle state as the contract's `verify` view computes it, from the mirrored events. */
+  async verifyRecord(record: PermitRecord): Promise<ChainVerification> {
+    const events = await this.history(record.permitId);
+    const last = [...events].reverse().find((e) => TERMINAL[e.event]);
+    if (last) return TERMINAL[last.event];
+    const { blockTime } = await this.head();
+    if (blockTime > record.validUntil) return "EXPIRED";
+    return events.some((e) => e.event === "ExportEndorsed") ? "ENDORSED" : "ISSUED";
+  }
+}
