@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite uses, when missing: poppler-utils (PDF text and
-# rasterising in the PDF tests). Needs root (CI and the dev machines run as root).
+# rasterising in the PDF tests) and chromium (the real-browser tests of the web pages). Needs root (CI and the dev machines run as root).
 set -euo pipefail
 missing=()
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "== system packages: all present"
   exit 0

@@ -15,6 +15,7 @@ export const CONFIG_VARIABLES = [
   "DATABASE_URL",
   "RPC_URL",
   "DEPLOYMENT",
+  "DEPLOYMENTS_DIR",
   "CONFIRMATIONS",
   "PUBLIC_BASE_URL",
   "OUTBOX_BATCH_SIZE",
@@ -37,7 +38,7 @@ export type DatabaseConfig = { kind: "sqlite"; path: string } | { kind: "postgre
 /** Which chain the service anchors on. */
 export type ChainConfig =
   | { kind: "embedded"; deployment: string }
-  | { kind: "external"; rpcUrl: string; deployment: string };
+  | { kind: "external"; rpcUrl: string; deployment: string; deploymentsDir: string };
 
 /** Where the officers' keystore passphrase comes from. */
 export type KeystoreConfig =
@@ -107,6 +108,7 @@ const variablesSchema = z.object({
     .regex(/^(postgres(ql)?:\/\/|sqlite:)/, "must start with postgres:// (PostgreSQL) or sqlite: (a SQLite file); leave it unset for SQLite in DATA_DIR")
     .optional(),
   RPC_URL: httpUrl("e.g. RPC_URL=http://127.0.0.1:8545; leave it unset for the embedded chain").optional(),
+  DEPLOYMENTS_DIR: z.string().min(1, "must not be empty; e.g. DEPLOYMENTS_DIR=./deployments").default("deployments"),
   DEPLOYMENT: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, "must name a folder under deployments/ (letters, digits, - and _), e.g. DEPLOYMENT=poa-local")
@@ -164,7 +166,7 @@ export function loadConfig(
   const dataDir = path.resolve(cwd, v.DATA_DIR);
 
   const chain: ChainConfig = v.RPC_URL
-    ? { kind: "external", rpcUrl: v.RPC_URL, deployment: v.DEPLOYMENT ?? "" }
+    ? { kind: "external", rpcUrl: v.RPC_URL, deployment: v.DEPLOYMENT ?? "", deploymentsDir: path.resolve(cwd, v.DEPLOYMENTS_DIR) }
     : { kind: "embedded", deployment: v.DEPLOYMENT ?? "embedded" };
   if (chain.kind === "external" && !v.DEPLOYMENT) {
     problems.push({ variable: "DEPLOYMENT", message: "is required when RPC_URL is set: name the deployments/<name>/ record of the contracts on that chain" });

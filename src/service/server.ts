@@ -91,7 +91,7 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
       credentialsFile ??= path.join(config.dataDir, "demo-credentials.json");
     } else {
       rpcUrl = config.chain.rpcUrl;
-      deployment = readDeployment(config.chain.deployment);
+      deployment = readDeployment(config.chain.deployment, config.chain.deploymentsDir);
     }
 
     const chain = new ChainGateway({ rpcUrl, deployment, confirmations: config.confirmations });

@@ -141,7 +141,7 @@ describe("local PoA network: 3 Clique validators (geth v1.13.15, 1 s blocks)", f
     }
   });
 
-  it("[service hook] the service keeps accepting permits as PENDING while halted, and anchors each exactly once after");
+  // The service-level check (PENDING while halted, anchored once after) is test/network/service-halt.test.ts.
 
   it("a node restarted from its datadir keeps all state (before it peers again)", async function () {
     this.timeout(90_000);

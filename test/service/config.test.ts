@@ -57,7 +57,7 @@ describe("service configuration", () => {
       host: "0.0.0.0",
       dataDir: "/var/lib/registry",
       database: { kind: "postgres", url: "postgres://registry:secret@db:5432/registry" },
-      chain: { kind: "external", rpcUrl: "http://10.0.0.5:8545", deployment: "poa-prod" },
+      chain: { kind: "external", rpcUrl: "http://10.0.0.5:8545", deployment: "poa-prod", deploymentsDir: path.join(cwd, "deployments") },
       confirmations: 3,
       publicBaseUrl: "https://permits.example.org",
       outbox: { batchSize: 200, intervalMs: 1000 },
@@ -98,7 +98,7 @@ describe("service configuration", () => {
 
   it("says which flag was wrong when the bad value came from an override", () => {
     const problems = problemsOf(() => loadConfig({ PORT: "8080" }, { PORT: 70_000 }, cwd));
-    expect(problems).to.deep.equal([{ variable: "PORT (from a flag)", message: 'must be between 1 and 65535; e.g. PORT=8080 (got "70000")' }]);
+    expect(problems).to.deep.equal([{ variable: "PORT (from a flag)", message: 'must be between 0 and 65535; e.g. PORT=8080 (got "70000")' }]);
   });
 
   it("requires DEPLOYMENT and KEYSTORE_PASSPHRASE with an external chain", () => {
@@ -114,11 +114,11 @@ describe("service configuration", () => {
 
   it("puts every problem in the error message", () => {
     try {
-      loadConfig({ PORT: "0" }, {}, cwd);
+      loadConfig({ PORT: "65536" }, {}, cwd);
       expect.fail("expected a ConfigError");
     } catch (err) {
       expect((err as Error).message).to.contain("Invalid configuration (1 problem)");
-      expect((err as Error).message).to.contain("- PORT: must be between 1 and 65535");
+      expect((err as Error).message).to.contain("- PORT: must be between 0 and 65535");
     }
   });
 });

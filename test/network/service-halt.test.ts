@@ -1,0 +1,97 @@
+/**
+ * The registry service on the real multi-validator Clique network: while two of three validators
+ * are down the chain halts, the service keeps accepting permits as PENDING; when they come back
+ * every pending permit is anchored exactly once.
+ */
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { parseEventLogs, type Hex } from "viem";
+import { permitRegistryAbi } from "../../src/sdk/chain";
+import { OfficerKeystore } from "../../src/service/auth/keystore";
+import { generateToken } from "../../src/service/auth/tokens";
+import { openStore } from "../../src/service/store";
+import { startService, type ServiceHandle } from "../../src/service/server";
+import { rpcUrlOf } from "../../src/network/rpc";
+import { gethAvailable, haltChain, permitDocument, resumeChain, startTestNetwork, type TestNetwork } from "./harness";
+
+const PASSPHRASE = "network test passphrase";
+
+describe("the service on a 3-validator Clique network", function () {
+  this.timeout(240_000);
+  let net: TestNetwork | undefined;
+  let service: ServiceHandle | undefined;
+  let dataDir: string;
+
+  before(async function () {
+    if (!(await gethAvailable())) return this.skip();
+    net = await startTestNetwork({ validators: 3, periodSeconds: 1, name: "poa-service" });
+    dataDir = mkdtempSync(path.join(os.tmpdir(), "permit-service-poa-"));
+    // External mode: the operator registers the officers' keys; here the network's CH issuer.
+    const store = await openStore({ kind: "sqlite", path: path.join(dataDir, "registry.sqlite") });
+    const keystore = new OfficerKeystore({ passphrase: PASSPHRASE, scrypt: { N: 2 ** 10, r: 8, p: 1 } });
+    const issuer = net.keys.countries.CH.issuer;
+    this.token = generateToken();
+    await store.insertOfficer({
+      id: randomUUID(), country: "CH", role: "ISSUER", name: "CH issuer", address: issuer.address,
+      tokenHash: this.token.tokenHash, encryptedKey: await keystore.encrypt(issuer.privateKey),
+    });
+    await store.close();
+    service = await startService({
+      env: {
+        ...process.env, DATA_DIR: dataDir, PORT: "0", RPC_URL: rpcUrlOf(net.node(0)), DEPLOYMENT: net.name,
+        DEPLOYMENTS_DIR: net.deploymentsDir, KEYSTORE_PASSPHRASE: PASSPHRASE, OUTBOX_INTERVAL_MS: "200",
+      },
+      fastKeystore: true,
+      log: () => undefined,
+    });
+  });
+
+  after(async function () {
+    await service?.stop();
+    await net?.teardown();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("keeps accepting permits as PENDING while the chain is halted, and anchors each exactly once after", async function () {
+    const n = net!;
+    const token = (this.test!.parent as unknown as { ctx: { token: { token: string } } }).ctx.token.token;
+    const post = (doc: unknown) =>
+      fetch(`${service!.url}/api/v1/permits`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(doc) });
+
+    const haltedAt = await haltChain(n, 0);
+    const ids: Hex[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await post({ ...permitDocument(), permitNumber: `CH-POA-HALT-${i}` });
+      expect(res.status).to.equal(201);
+      const body = (await res.json()) as { permitId: Hex; status: string };
+      expect(body.status).to.equal("PENDING");
+      ids.push(body.permitId);
+    }
+    await new Promise((r) => setTimeout(r, 4_000));
+    for (const id of ids) {
+      const view = (await (await fetch(`${service!.url}/api/v1/permits/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string };
+      expect(view.status).to.equal("PENDING"); // the chain is halted: nothing can be mined
+    }
+    expect(await n.client(0).getBlockNumber()).to.equal(haltedAt);
+
+    await resumeChain(n);
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const statuses = await Promise.all(
+        ids.map(async (id) => ((await (await fetch(`${service!.url}/api/v1/permits/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string }).status),
+      );
+      if (statuses.every((s) => s === "ISSUED")) break;
+      if (Date.now() > deadline) throw new Error(`not all anchored after the chain resumed: ${statuses.join(", ")}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    // Exactly once on chain: one PermitIssued per permit, on every node.
+    for (const node of [0, 1, 2]) {
+      const logs = await n.client(node).getLogs({ address: n.deployment.registry.address, fromBlock: 0n, toBlock: "latest" });
+      const issued = parseEventLogs({ abi: permitRegistryAbi, logs, eventName: "PermitIssued" });
+      for (const id of ids) expect(issued.filter((l) => l.args.permitId === id).length).to.equal(1, `node ${node}, permit ${id}`);
+    }
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * The officers' pages in a real browser, through the whole life of a permit: sign in, issue
+ * through the form (validation messages next to the fields first), download the PDF and read its
+ * QR code, endorse the export as customs, accept the import on the other side, then see it on
+ * the verify page; the permits list, officers and dashboard pages. Screenshots at 375 px.
+ */
+import { expect } from "chai";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { decodeQrImage } from "../../src/sdk/qr";
+import { apiCall, exportPermit, issueAnchored, launchChromium, onServer, phoneScreenshot, prepareBrowserTests, signInAs, startRegistry, type Registry } from "./harness";
+
+describe("web: officers' pages (Chromium)", function () {
+  this.timeout(120_000);
+  let registry: Registry;
+  let browser: Browser;
+  let qrText: string;
+  const downloads = mkdtempSync(path.join(os.tmpdir(), "permit-dl-"));
+
+  before(async () => {
+    prepareBrowserTests();
+    registry = await startRegistry();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await registry?.stop();
+  });
+
+  async function officerPage(token: string): Promise<Page> {
+    const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+    page.on("dialog", (d) => void d.accept());
+    await signInAs(page, registry, token);
+    return page;
+  }
+
+  it("signs an issuer in with the token and out again", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${registry.url}/signin`);
+    await phoneScreenshot(page, "signin");
+    await page.fill("#token", "prt_not-a-token");
+    await page.click("#signin-button");
+    await page.waitForSelector("#signin-message .notice-error");
+    await signInAs(page, registry, registry.tokens.CH.issuer);
+    expect(new URL(page.url()).pathname).to.equal("/issue");
+    expect(await page.textContent(".who-name")).to.include("issuer · CH");
+    await Promise.all([page.waitForURL(/\/signin$/), page.click("#sign-out")]);
+    expect(await page.evaluate(() => sessionStorage.length)).to.equal(0);
+    await page.context().close();
+  });
+
+  it("issues a permit through the form, and its PDF carries a QR code that verifies", async () => {
+    const page = await officerPage(registry.tokens.CH.issuer);
+    // Nothing filled in: the shared schema's messages appear next to the fields.
+    await page.click("#preview-button");
+    await page.waitForSelector(".field-error");
+    const exporterError = await page.locator('[data-field="exporter.name"] .field-error').textContent();
+    expect(exporterError).to.include("required");
+    expect(await page.getAttribute('[data-path="exporter.name"]', "aria-invalid")).to.equal("true");
+
+    await page.fill('[data-path="permitNumber"]', "CH-WEB-FORM-1");
+    await page.fill('[data-path="exporter.name"]', "Lederwerk Zürich AG");
+    await page.fill('[data-path="exporter.address"]', "Hardturmstrasse 101, 8005 Zürich");
+    await page.fill('[data-path="importer.name"]', "Kōbe Leather Crafts K.K.");
+    await page.fill('[data-path="importer.address"]', "3-1-1 Minatojima, Kōbe");
+    await page.selectOption('[data-path="importer.country"]', "JP");
+    await page.selectOption('[data-path="purpose"]', "T");
+    await page.fill('[data-path="items[0].scientificName"]', "Python reticulatus");
+    await page.selectOption('[data-path="items[0].appendix"]', "II");
+    await page.selectOption('[data-path="items[0].source"]', "W");
+    await page.selectOption('[data-path="items[0].term"]', "SKI");
+    await page.fill('[data-path="items[0].quantity"]', "10");
+    // A second line, added and removed again.
+    await page.click("#add-line");
+    expect(await page.locator("fieldset.item").count()).to.equal(2);
+    await page.click('button[aria-label="Remove line 2"]');
+    expect(await page.locator("fieldset.item").count()).to.equal(1);
+    await page.click("#preview-button");
+    await page.waitForSelector("#preview-h");
+    expect(await page.locator(".field-error").count()).to.equal(0);
+    await phoneScreenshot(page, "issue-preview");
+    await page.click("#issue-button");
+    await page.waitForFunction(() => document.querySelector("#issued-status")?.textContent === "ISSUED", undefined, { timeout: 30_000 });
+    await phoneScreenshot(page, "issue-done");
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-pdf")]);
+    expect(download.suggestedFilename()).to.equal("CH-WEB-FORM-1.pdf");
+    const pdf = path.join(downloads, "permit.pdf");
+    await download.saveAs(pdf);
+    expect(readFileSync(pdf).subarray(0, 5).toString()).to.equal("%PDF-");
+    execFileSync("pdftoppm", ["-r", "150", "-png", "-f", "1", "-l", "1", pdf, path.join(downloads, "page")]);
+    const png = readdirSync(downloads).find((f) => f.startsWith("page") && f.endsWith(".png"))!;
+    qrText = await decodeQrImage(readFileSync(path.join(downloads, png)));
+    const verification = await apiCall<{ verdict: string }>(registry, null, "POST", "/verify", { qr: qrText });
+    expect(verification.verdict).to.equal("VALID");
+
+    const [qrDownload] = await Promise.all([page.waitForEvent("download"), page.click("#download-qr")]);
+    expect(qrDownload.suggestedFilename()).to.equal("CH-WEB-FORM-1-qr.png");
+    await page.context().close();
+  });
+
+  it("customs endorse the export with the quantity that left", async () => {
+    const page = await officerPage(registry.tokens.CH.customs);
+    expect(new URL(page.url()).pathname).to.equal("/endorse");
+    await page.fill("#permit-input", qrText);
+    await page.press("#permit-input", "Enter");
+    await page.waitForSelector("#endorse-form");
+    await page.fill("#qty-1", "7");
+    await page.fill("#transport-document", "AWB 724-1234 5675");
+    await page.fill("#port", "Zürich Airport");
+    await page.click("#review-endorsement");
+    await phoneScreenshot(page, "endorse");
+    await page.click("#confirm-endorsement");
+    await page.waitForSelector("#endorse-done", { timeout: 30_000 });
+    expect(await page.textContent("#endorse-step")).to.include("ENDORSED");
+    await page.context().close();
+  });
+
+  it("the importing country accepts the import; the verify page then shows the exported quantity and ALREADY_USED", async () => {
+    const page = await officerPage(registry.tokens.JP.customs);
+    await page.goto(`${registry.url}/accept`);
+    await page.fill("#permit-input", qrText);
+    await page.click("#find-permit");
+    await page.waitForSelector("#confirm-accept");
+    await page.check("#accept-check");
+    await phoneScreenshot(page, "accept");
+    await page.click("#confirm-accept");
+    await page.waitForSelector("#accept-done", { timeout: 30_000 });
+    expect(await page.textContent("#accept-step")).to.include("USED");
+
+    await page.goto(onServer(registry, qrText));
+    const verdict = await page.waitForSelector("[data-verdict]");
+    expect(await verdict.getAttribute("data-verdict")).to.equal("ALREADY_USED");
+    expect(await page.textContent("#verdict-word")).to.equal("ALREADY USED");
+    expect(await page.textContent('[data-line="1"] .exported')).to.equal("7 specimens");
+    expect(await page.textContent('[data-line="1"] .authorised')).to.equal("10 specimens");
+    const events = await page.locator(".timeline li").evaluateAll((els) => els.map((e) => e.getAttribute("data-event")));
+    expect(events).to.deep.equal(["PermitIssued", "ExportEndorsed", "ImportAccepted"]);
+    await phoneScreenshot(page, "verify-already-used");
+    await page.context().close();
+  });
+
+  it("lists the country's permits and cancels one", async () => {
+    const permit = await issueAnchored(registry, exportPermit("CH-WEB-CANCEL-1"));
+    const page = await officerPage(registry.tokens.CH.issuer);
+    await page.goto(`${registry.url}/permits`);
+    await page.waitForSelector(`tr[data-permit="${permit.permitId}"]`);
+    expect(await page.locator("tbody tr").count()).to.be.greaterThanOrEqual(2);
+    await page.click(`tr[data-permit="${permit.permitId}"] button`);
+    await page.waitForSelector("#cancel-permit");
+    await page.selectOption("#cancel-reason", "WRONGLY_ISSUED");
+    await page.click("#cancel-permit");
+    await page.waitForFunction(() => document.querySelector("#detail-h .status")?.textContent === "CANCELLED", undefined, { timeout: 30_000 });
+    await phoneScreenshot(page, "permits");
+    await page.context().close();
+  });
+
+  it("an admin adds and removes an officer and exports the audit log", async () => {
+    const page = await officerPage(registry.tokens.CH.admin);
+    expect(new URL(page.url()).pathname).to.equal("/officers");
+    await page.waitForSelector("#officer-list table");
+    const before = await page.locator("#officer-list tbody tr").count();
+    await page.fill("#officer-name", "Beat Keller");
+    await page.selectOption("#officer-role", "CUSTOMS");
+    await page.click("#add-officer-button");
+    await page.waitForSelector("#new-token", { timeout: 30_000 });
+    expect(await page.textContent("#new-token")).to.match(/^prt_/);
+    await page.waitForFunction((n) => document.querySelectorAll("#officer-list tbody tr").length === n + 1, before);
+    await phoneScreenshot(page, "officers");
+    await page.click('button[aria-label="Remove Beat Keller"]');
+    await page.waitForFunction((n) => document.querySelectorAll("#officer-list tbody tr").length === n, before, { timeout: 30_000 });
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#export-audit")]);
+    const file = path.join(downloads, "audit.csv");
+    await csv.saveAs(file);
+    expect(readFileSync(file, "utf8").split("\r\n")[0]).to.include("action");
+    await page.context().close();
+  });
+
+  it("draws the dashboard's charts", async () => {
+    const page = await officerPage(registry.tokens.CH.admin);
+    await page.goto(`${registry.url}/dashboard`);
+    await page.waitForSelector("#chart-quantities");
+    expect(await page.locator(".chart svg").count()).to.equal(5);
+    expect(await page.textContent("#chart-status desc")).to.include("CANCELLED: 1");
+    await phoneScreenshot(page, "dashboard");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.context().close();
+  });
+});
