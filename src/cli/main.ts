@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /** The `permit-registry` command. */
 import { Command } from "commander";
+import { registerRegistryCommands } from "./commands";
 import { registerStartCommand } from "./start";
 
 export function buildProgram(): Command {
   const program = new Command("permit-registry").description("A permissioned-ledger registry for CITES permits and ePhyto certificates");
   registerStartCommand(program);
+  registerRegistryCommands(program);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { registerNetworkCommands } = require("./network") as typeof import("./network");

@@ -1,8 +1,6 @@
 /** `permit-registry start`: runs the registry until interrupted. */
 import path from "node:path";
 import type { Command } from "commander";
-import { ConfigError } from "../service/config";
-import { startService } from "../service/server";
 
 export function registerStartCommand(program: Command): void {
   program
@@ -12,6 +10,9 @@ export function registerStartCommand(program: Command): void {
     .option("--host <host>", "interface to bind (HOST)")
     .option("--data-dir <dir>", "state directory (DATA_DIR)")
     .action(async (opts: { port?: string; host?: string; dataDir?: string }) => {
+      // Loaded here, not at the top: every other command starts in half the time.
+      const { ConfigError } = await import("../service/config");
+      const { startService } = await import("../service/server");
       try {
         const service = await startService({
           overrides: { PORT: opts.port, HOST: opts.host, DATA_DIR: opts.dataDir },

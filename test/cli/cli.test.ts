@@ -1,0 +1,230 @@
+/**
+ * The `permit-registry` CLI end to end: a real service (embedded Anvil, SQLite) started in-process
+ * on a free port, and the CLI run as a child process against it, the way an officer runs it.
+ */
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { decodeQrImage } from "../../src/sdk/qr";
+import { startService, type ServiceHandle } from "../../src/service/server";
+
+const ROOT = path.join(__dirname, "..", "..");
+const FIXTURES = path.join(ROOT, "test", "sdk", "document", "fixtures");
+const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
+const MAIN = path.join(ROOT, "src", "cli", "main.ts");
+
+type Run = { code: number; stdout: string; stderr: string };
+
+describe("permit-registry CLI", function () {
+  let service: ServiceHandle;
+  let tmp: string;
+  const logs: string[] = [];
+  const files: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+
+  /** Runs the CLI against the test service (URL and DATA_DIR from the environment, like a shell would). */
+  function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+    return new Promise((resolve) => {
+      execFile(
+        TS_NODE,
+        ["--transpile-only", MAIN, ...args],
+        { cwd: ROOT, env: { ...process.env, PERMIT_REGISTRY_URL: service.url, DATA_DIR: tmp, NO_COLOR: "1", PERMIT_REGISTRY_TOKEN: "", ...env }, maxBuffer: 16 * 1024 * 1024 },
+        (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  }
+  const explain = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+  function writeDoc(name: string, fixture: string, change: (doc: Record<string, unknown>) => void = () => {}): string {
+    const doc = JSON.parse(readFileSync(path.join(FIXTURES, fixture), "utf8")) as Record<string, unknown>;
+    change(doc);
+    const file = path.join(tmp, name);
+    writeFileSync(file, JSON.stringify(doc, null, 2));
+    return file;
+  }
+
+  const qrCodes = new Map<string, { text: string; png: string }>();
+  /** The permit's QR code from the service, as a PNG file and as the text it encodes (it never changes). */
+  async function qrTextOf(permitId: string): Promise<{ text: string; png: string }> {
+    const known = qrCodes.get(permitId);
+    if (known) return known;
+    const creds = JSON.parse(readFileSync(path.join(tmp, "demo-credentials.json"), "utf8"));
+    const res = await fetch(`${service.url}/api/v1/permits/${permitId}/qr.png`, { headers: { authorization: `Bearer ${creds.CH.issuer}` } });
+    expect(res.status).to.equal(200);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const png = path.join(tmp, `${permitId.slice(0, 10)}.png`);
+    writeFileSync(png, bytes);
+    const qr = { text: await decodeQrImage(bytes), png };
+    qrCodes.set(permitId, qr);
+    return qr;
+  }
+
+  before(async function () {
+    this.timeout(90_000);
+    tmp = mkdtempSync(path.join(os.tmpdir(), "permit-registry-cli-"));
+    service = await startService({
+      env: { ...process.env, DATA_DIR: tmp, PORT: "0", OUTBOX_INTERVAL_MS: "100" },
+      fastKeystore: true,
+      log: (line) => logs.push(line),
+    });
+    expect(service.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/).and.not.match(/:0$/);
+    files.skins = writeDoc("skins.json", "01-ch-export-python-skins.json");
+    files.skins2 = writeDoc("skins-2.json", "01-ch-export-python-skins.json", (d) => (d.permitNumber = "CH-2026-004712"));
+    files.invalid = writeDoc("invalid.json", "01-ch-export-python-skins.json", (d) => {
+      d.permitNumber = "CH-2026-004713";
+      (d.items as { quantity: number }[])[0]!.quantity = -5;
+    });
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(logs.slice(-30).join("\n"));
+  });
+
+  after(async () => {
+    await service?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("issues two files, waits until both are ISSUED and reports them as JSON", async () => {
+    const r = await cli(["issue", files.skins!, files.skins2!, "--as", "CH:issuer", "--wait", "--json"]);
+    expect(r.code, explain(r)).to.equal(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.accepted).to.equal(2);
+    expect(out.permits.map((p: { number: string; status: string }) => [p.number, p.status])).to.deep.equal([
+      ["CH-2026-004711", "ISSUED"],
+      ["CH-2026-004712", "ISSUED"],
+    ]);
+    ids.skins = out.permits[0].permitId;
+    ids.skins2 = out.permits[1].permitId;
+    expect(ids.skins).to.match(/^0x[0-9a-f]{64}$/);
+  });
+
+  it("endorses the export with the quantities per line", async () => {
+    const r = await cli(["endorse", ids.skins!, "--line", "1=100", "--line", "2=14.5", "--transport-document", "AWB 724-1234", "--port", "ZRH", "--as", "CH:customs", "--json"]);
+    expect(r.code, explain(r)).to.equal(0);
+    const view = JSON.parse(r.stdout);
+    expect(view.status).to.equal("ENDORSED");
+    expect(view.lines.map((l: { exported: number }) => l.exported)).to.deep.equal([100, 14.5]);
+  });
+
+  it("shows a permit's status, lines (authorised and exported) and history", async () => {
+    const r = await cli(["status", ids.skins!, "--as", "CH:customs"]);
+    expect(r.code, explain(r)).to.equal(0);
+    expect(r.stdout).to.include("CH-2026-004711").and.include("ENDORSED").and.include("PermitIssued").and.include("ExportEndorsed");
+    expect(r.stdout).to.match(/route\s+CH → JP/);
+    expect(r.stdout).to.match(/1\s+Python reticulatus\s+120\s+100/).and.match(/2\s+Python reticulatus\s+14\.5\s+14\.5\s+kg/);
+  });
+
+  it("verifies QR text and a QR image online: VALID, exit 0", async () => {
+    const { text, png } = await qrTextOf(ids.skins!);
+    const [fromText, fromImage] = await Promise.all([cli(["verify", text]), cli(["verify", png, "--json"])]);
+    expect(fromText.code, explain(fromText)).to.equal(0);
+    expect(fromText.stdout).to.include("VALID").and.include("CH-2026-004711").and.match(/hash\s+passed/);
+    expect(fromImage.code, explain(fromImage)).to.equal(0);
+    expect(JSON.parse(fromImage.stdout)).to.include({ verdict: "VALID", mode: "online" });
+  });
+
+  it("exports the trust list from the service and from the chain, and verifies offline with it", async () => {
+    const fromService = path.join(tmp, "trust-list.json");
+    const fromChain = path.join(tmp, "trust-list-chain.json");
+    const deployment = path.join(tmp, "deployment.json");
+    writeFileSync(deployment, JSON.stringify(service.chain.deployment));
+    const [a, b] = await Promise.all([
+      cli(["trust-list", "export", "-o", fromService]),
+      cli(["trust-list", "export", "--rpc-url", service.chain.rpcUrl, "--deployment", deployment, "-o", fromChain]),
+    ]);
+    expect(a.code, explain(a)).to.equal(0);
+    expect(b.code, explain(b)).to.equal(0);
+    const [listA, listB] = [fromService, fromChain].map((f) => JSON.parse(readFileSync(f, "utf8")));
+    expect(listA.format).to.equal("permit-registry/trust-list@1");
+    expect(listB.officers).to.deep.include.members(listA.officers);
+
+    const { text } = await qrTextOf(ids.skins!);
+    const r = await cli(["verify", text, "--offline", "--trust-list", fromService, "--url", "http://127.0.0.1:9"]);
+    expect(r.code, explain(r)).to.equal(0);
+    expect(r.stdout).to.include("VALID").and.include("offline check");
+  });
+
+  it("an officer of the importing country uses the permit; verifying it again says ALREADY_USED, exit 1", async () => {
+    const used = await cli(["use", ids.skins!, "--as", "JP:customs"]);
+    expect(used.code, explain(used)).to.equal(0);
+    expect(used.stdout).to.include("USED");
+    const { text } = await qrTextOf(ids.skins!);
+    const r = await cli(["verify", text, "--json"]);
+    expect(r.code, explain(r)).to.equal(1);
+    expect(JSON.parse(r.stdout).verdict).to.equal("ALREADY_USED");
+  });
+
+  it("cancels a permit with a reason", async () => {
+    const r = await cli(["cancel", ids.skins2!, "--reason", "LOST", "--as", "CH:issuer"]);
+    expect(r.code, explain(r)).to.equal(0);
+    expect(r.stdout).to.include("CANCELLED");
+  });
+
+  it("writes the annual report as CSV", async () => {
+    const out = path.join(tmp, "annual.csv");
+    const r = await cli(["report", "annual", "--country", "CH", "--year", "2026", "--format", "csv", "-o", out, "--as", "CH:issuer"]);
+    expect(r.code, explain(r)).to.equal(0);
+    const csv = readFileSync(out, "utf8").split("\r\n");
+    expect(csv[0]).to.include("permitNumber").and.include("quantityAuthorised");
+    expect(csv.filter((l) => l.includes("CH-2026-004711"))).to.have.length(2); // one row per line item
+  });
+
+  it("an authority admin adds and removes an officer; the list shows it removed and its token stops working", async () => {
+    const added = await cli(["officers", "add", "--name", "Beat Keller", "--role", "customs", "--as", "CH:admin", "--json"]);
+    expect(added.code, explain(added)).to.equal(0);
+    const { officer, token } = JSON.parse(added.stdout);
+    expect(officer).to.include({ name: "Beat Keller", role: "CUSTOMS", country: "CH" });
+    expect(token).to.be.a("string");
+
+    const removed = await cli(["officers", "remove", officer.id, "--as", "CH:admin"]);
+    expect(removed.code, explain(removed)).to.equal(0);
+    expect(removed.stdout).to.include("removed CUSTOMS Beat Keller");
+
+    const [listed, withRemovedToken] = await Promise.all([cli(["officers", "list", "--all", "--as", "CH:admin"]), cli(["status", ids.skins!, "--token", token])]);
+    expect(listed.code, explain(listed)).to.equal(0);
+    expect(listed.stdout).to.match(new RegExp(`${officer.id}\\s+CUSTOMS\\s+Beat Keller.*removed`));
+    expect(withRemovedToken.code, explain(withRemovedToken)).to.equal(1);
+    expect(withRemovedToken.stderr).to.include("(401)");
+  });
+
+  it("fails clearly: field paths for an invalid document, MALFORMED for garbage, exit 2 for usage errors and an unreachable service", async () => {
+    const port = await closedPort();
+    const [invalid, garbage, badReason, noToken, unreachable] = await Promise.all([
+      cli(["issue", files.invalid!, "--as", "CH:issuer"]),
+      cli(["verify", "certainly not a permit"]),
+      cli(["cancel", ids.skins2!, "--reason", "BORED", "--as", "CH:issuer"]),
+      cli(["status", ids.skins2!]),
+      cli(["status", ids.skins!, "--token", "prt_x", "--url", `http://127.0.0.1:${port}`]),
+    ]);
+    expect(invalid.code, explain(invalid)).to.equal(1);
+    expect(invalid.stdout).to.match(/REJECTED/).and.include("items[0].quantity").and.include("(422)");
+    expect(invalid.stderr).to.include("sending: 1/1"); // plain progress lines when stderr is not a terminal
+
+    expect(garbage.code, explain(garbage)).to.equal(1);
+    expect(garbage.stdout).to.include("MALFORMED");
+
+    expect(badReason.code, explain(badReason)).to.equal(2);
+    expect(badReason.stderr).to.include("LOST");
+    expect(noToken.code, explain(noToken)).to.equal(2);
+    expect(noToken.stderr).to.include("--token");
+
+    expect(unreachable.code, explain(unreachable)).to.equal(2);
+    expect(unreachable.stderr).to.include(`Could not reach the registry service at http://127.0.0.1:${port}`).and.include("ECONNREFUSED").and.include("npm start");
+  });
+});
+
+/** A port nothing listens on: bind one, then close it. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

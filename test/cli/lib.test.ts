@@ -1,0 +1,82 @@
+/** The CLI's pure parts: token resolution, option parsing, input detection, tables, exit codes. */
+import { expect } from "chai";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { readInput } from "../../src/cli/commands/verify";
+import { loadDocuments } from "../../src/cli/commands/issue";
+import { resolveToken } from "../../src/cli/lib/connection";
+import { ApiProblemError, EXIT, exitCodeOf, OutcomeError, ServiceUnreachableError, UsageError } from "../../src/cli/lib/errors";
+import { collectLine } from "../../src/cli/lib/options";
+import { describeProblem, table } from "../../src/cli/lib/output";
+
+describe("CLI helpers", () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "permit-registry-cli-lib-"));
+    writeFileSync(path.join(dir, "demo-credentials.json"), JSON.stringify({ CH: { admin: "prt_a", issuer: "prt_i", customs: "prt_c" } }));
+    writeFileSync(path.join(dir, "token"), "prt_file\n");
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe("resolveToken", () => {
+    const base = { url: "http://127.0.0.1:8080" };
+    it("takes --token, then --token-file, then --as, then PERMIT_REGISTRY_TOKEN", () => {
+      expect(resolveToken({ ...base, token: "prt_t" }, { PERMIT_REGISTRY_TOKEN: "prt_env" })).to.equal("prt_t");
+      expect(resolveToken({ ...base, tokenFile: path.join(dir, "token") }, {})).to.equal("prt_file");
+      expect(resolveToken({ ...base, as: "ch:Customs", dataDir: dir }, {})).to.equal("prt_c");
+      expect(resolveToken({ ...base, as: "CH:issuer" }, { DATA_DIR: dir })).to.equal("prt_i");
+      expect(resolveToken(base, { PERMIT_REGISTRY_TOKEN: "prt_env" })).to.equal("prt_env");
+      expect(resolveToken(base, {})).to.equal(undefined);
+    });
+    it("refuses two token sources, a bad --as, an unknown country and a missing credentials file", () => {
+      expect(() => resolveToken({ ...base, token: "a", as: "CH:issuer" })).to.throw(UsageError, "Give only one of --token, --as");
+      expect(() => resolveToken({ ...base, as: "CH-issuer", dataDir: dir })).to.throw(UsageError, "must look like CH:issuer");
+      expect(() => resolveToken({ ...base, as: "FR:issuer", dataDir: dir })).to.throw(UsageError, "no issuer token for FR");
+      expect(() => resolveToken({ ...base, as: "CH:issuer", dataDir: path.join(dir, "nope") })).to.throw(UsageError, "No demo credentials");
+    });
+  });
+
+  it("parses --line LINE=QUANTITY and rejects anything else", () => {
+    expect(["1=100", " 2 = 14.5 "].reduce((acc, v) => collectLine(v, acc), [] as { line: number; quantity: number }[])).to.deep.equal([
+      { line: 1, quantity: 100 },
+      { line: 2, quantity: 14.5 },
+    ]);
+    for (const bad of ["1", "x=1", "1=-2", "1=1e3"]) expect(() => collectLine(bad)).to.throw(/LINE=QUANTITY/);
+  });
+
+  it("tells an image file from a text file and from QR text", () => {
+    const png = path.join(dir, "qr.png");
+    writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]));
+    const txt = path.join(dir, "qr.txt");
+    writeFileSync(txt, " PR1:ABC \n");
+    expect(readInput(png)).to.include({ kind: "image" });
+    expect(readInput(txt)).to.deep.equal({ kind: "text", text: "PR1:ABC" });
+    expect(readInput("http://x/verify#PR1:ABC")).to.deep.equal({ kind: "text", text: "http://x/verify#PR1:ABC" });
+    expect(() => readInput(path.join(dir, "missing.png"))).to.throw(UsageError, "No such image file");
+  });
+
+  it("reads one document, an array, or { permits } per file", () => {
+    writeFileSync(path.join(dir, "one.json"), JSON.stringify({ permitNumber: "A" }));
+    writeFileSync(path.join(dir, "many.json"), JSON.stringify([{ permitNumber: "B" }, { permitNumber: "C" }]));
+    writeFileSync(path.join(dir, "wrapped.json"), JSON.stringify({ permits: [{ permitNumber: "D" }] }));
+    const docs = loadDocuments(["one.json", "many.json", "wrapped.json"].map((f) => path.join(dir, f)));
+    expect(docs.map((d) => path.basename(d.source))).to.deep.equal(["one.json", "many.json#0", "many.json#1", "wrapped.json#0"]);
+    expect(() => loadDocuments([path.join(dir, "absent.json")])).to.throw(UsageError, "no such file");
+  });
+
+  it("prints tables and problems with their field paths", () => {
+    expect(table(["a", "bb"], [["xxx", null], [1, "y"]])).to.equal("a    bb\nxxx  -\n1    y");
+    expect(describeProblem({ status: 422, title: "Invalid document", detail: "bad", errors: [{ path: "items[0].quantity", rule: "quantity.positive", message: "must be positive" }] })).to.deep.equal([
+      "Invalid document (422): bad",
+      "  - items[0].quantity: must be positive [quantity.positive]",
+    ]);
+  });
+
+  it("maps errors to exit codes: 1 for the registry's refusals, 2 for usage and connection failures", () => {
+    expect(exitCodeOf(new ApiProblemError({ status: 409, detail: "no" }, "POST /x"))).to.equal(EXIT.REFUSED);
+    expect(exitCodeOf(new OutcomeError("failed"))).to.equal(EXIT.REFUSED);
+    expect(exitCodeOf(new UsageError("bad"))).to.equal(EXIT.USAGE);
+    expect(exitCodeOf(new ServiceUnreachableError("http://127.0.0.1:1", new Error("x")))).to.equal(EXIT.USAGE);
+  });
+});
