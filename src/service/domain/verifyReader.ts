@@ -11,6 +11,9 @@ import type { Indexer } from "../indexer/indexer";
 import type { PermitEvent, Store } from "../store";
 import type { ChainGateway } from "./chainGateway";
 
+/** A mirror whose last sync is older than this is not trusted to be current. */
+export const MIRROR_MAX_AGE_MS = 10_000;
+
 const big = (v: unknown) => BigInt(v as string | number);
 const TERMINAL: Record<string, ChainVerification> = { ImportAccepted: "USED", PermitCancelled: "CANCELLED", PermitReplaced: "REPLACED" };
 
@@ -37,9 +40,14 @@ export class StoreVerifyReader implements VerifyReader {
     private readonly deps: { store: Store; chain: ChainGateway; indexer: Indexer; trustList: () => TrustListSnapshot | undefined },
   ) {}
 
+  /**
+   * The mirror's block while the indexer keeps up; otherwise the chain's head. When the chain is
+   * down that read fails, so the verdict is CHAIN_UNREACHABLE rather than a stale VALID.
+   */
   async head() {
     const { indexer, chain } = this.deps;
-    return indexer.lastBlock !== undefined && indexer.lastBlockTime !== undefined
+    const current = !indexer.lastSyncFailed && indexer.lastSyncedAt !== undefined && Date.now() - indexer.lastSyncedAt < MIRROR_MAX_AGE_MS;
+    return current && indexer.lastBlock !== undefined && indexer.lastBlockTime !== undefined
       ? { blockNumber: indexer.lastBlock, blockTime: indexer.lastBlockTime }
       : chain.reader.head();
   }

@@ -97,7 +97,7 @@ export function toProblem(err: unknown): { problem: Problem; headers?: Record<st
   if (err instanceof ForbiddenError) return { problem: problem(403, err.shortMessage) };
   if (err instanceof NotFoundError) return { problem: problem(404, err.shortMessage) };
   if (err instanceof ConflictError) return { problem: problem(409, err.shortMessage) };
-  if (err instanceof PayloadTooLargeError) return { problem: problem(413, err.shortMessage) };
+  if (err instanceof PayloadTooLargeError) return { problem: problem(413, err.details ? `${err.shortMessage} ${err.details}` : err.shortMessage) };
   if (err instanceof RateLimitedError) {
     return { problem: problem(429, err.shortMessage), headers: { "Retry-After": String(Math.max(1, Math.ceil(err.retryAfterSeconds))) } };
   }

@@ -29,6 +29,9 @@ export class Indexer {
   #stopped = false;
   lastBlock?: bigint;
   lastBlockTime?: bigint;
+  /** When the last sync finished (ms since epoch), and whether the latest attempt failed: how current the mirror is. */
+  lastSyncedAt?: number;
+  lastSyncFailed = false;
 
   constructor(private readonly o: IndexerOptions) {}
 
@@ -49,7 +52,19 @@ export class Indexer {
 
   /** Indexes up to the current head (one run at a time). */
   syncNow(): Promise<void> {
-    this.#running = this.#running.catch(() => undefined).then(() => this.#sync());
+    this.#running = this.#running
+      .catch(() => undefined)
+      .then(() => this.#sync())
+      .then(
+        () => {
+          this.lastSyncFailed = false;
+          this.lastSyncedAt = Date.now();
+        },
+        (err) => {
+          this.lastSyncFailed = true;
+          throw err;
+        },
+      );
     return this.#running as Promise<void>;
   }
 

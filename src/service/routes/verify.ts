@@ -6,12 +6,18 @@ import { Router } from "express";
 import multer from "multer";
 import { rateLimit } from "express-rate-limit";
 import { verify, type TrustListSnapshot, type VerificationResult, type VerifyReader } from "../../sdk/verify";
-import { InvalidRequestError, RateLimitedError } from "../http/errors";
+import { InvalidRequestError, PayloadTooLargeError, RateLimitedError } from "../http/errors";
 import { handler } from "./middleware";
 
 export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
 
 const json = (r: VerificationResult) => JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+
+/** An upload multer refused is the caller's problem: 413 for a too large image, 400 otherwise (not a 500). */
+function uploadProblem(err: multer.MulterError): Error {
+  if (err.code === "LIMIT_FILE_SIZE") return new PayloadTooLargeError(MAX_IMAGE_BYTES, { cause: err });
+  return new InvalidRequestError(`The upload is not acceptable: ${err.message}${err.field ? ` (field ${err.field})` : ""}. Send one image in the \`image\` field.`, [], { cause: err });
+}
 
 export function verifyRoutes(deps: { reader: VerifyReader; trustList: () => TrustListSnapshot | undefined; ratePerMinute: number }): Router {
   const router = Router();
@@ -29,7 +35,10 @@ export function verifyRoutes(deps: { reader: VerifyReader; trustList: () => Trus
   }
   router.post(
     "/",
-    (req, res, next) => (req.is("multipart/form-data") ? upload.single("image")(req, res, next) : next()),
+    (req, res, next) =>
+      req.is("multipart/form-data")
+        ? upload.single("image")(req, res, (err?: unknown) => next(err instanceof multer.MulterError ? uploadProblem(err) : err))
+        : next(),
     handler(async (req, res) => {
       let input: string | Uint8Array;
       if (req.file) input = new Uint8Array(req.file.buffer);

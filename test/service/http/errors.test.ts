@@ -1,0 +1,328 @@
+/**
+ * Every error status of the REST API, over real HTTP against a real service: 400, 401, 403, 404,
+ * 409, 413, 422, 429 and 503 — each a problem+json body naming what went wrong, never a 200 with an
+ * error inside and never a 5xx for something the caller did. The chain-down cases run last: they
+ * stop the service's Anvil.
+ */
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { decodeQrImage } from "../../../src/sdk/qr";
+import {
+  dumpLogsOnFailure,
+  expectHonestStatuses,
+  expectProblem,
+  issueAndAnchor,
+  sample,
+  sleep,
+  startTestService,
+  type Api,
+  type Credentials,
+  type TestService,
+} from "./harness";
+
+describe("REST API error statuses", function () {
+  this.timeout(30_000);
+  let svc: TestService;
+  let api: Api;
+  let c: Credentials;
+  /** An ISSUED CH export (to JP), untouched: for requests that must fail before changing anything. */
+  let issued: any;
+
+  before(async function () {
+    this.timeout(60_000);
+    svc = await startTestService();
+    api = svc.api;
+    c = svc.creds;
+    issued = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+  });
+  after(async () => {
+    await svc?.stop();
+  });
+  afterEach(dumpLogsOnFailure(() => svc));
+
+  describe("400 malformed request", () => {
+    it("a body that is not JSON", async () => {
+      const res = await api.post("/api/v1/permits", { token: c.CH.issuer, raw: '{"documentType": "CITES_EXPORT_PERMIT",' });
+      expect(expectProblem(res, 400).detail).to.match(/not valid JSON/);
+      expectProblem(await api.post("/api/v1/verify", { raw: "{qr:" }), 400);
+      expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs, raw: "[" }), 400);
+    });
+
+    it("an endorsement body of the wrong shape names the fields", async () => {
+      const res = await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 0, quantity: -1 }], port: 7 } });
+      const problem = expectProblem(res, 400);
+      expect(problem.errors.map((e: { path: string }) => e.path)).to.have.members(["items.0.line", "items.0.quantity", "port"]);
+      expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs, json: { items: [] } }), 400);
+      expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs }), 400);
+    });
+
+    it("a cancel or non-compliance reason that is not a code", async () => {
+      const cancel = expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/cancel`, { token: c.CH.issuer, json: { reason: "BORED" } }), 400);
+      expect(cancel.errors[0].path).to.equal("reason");
+      expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/non-compliance`, { token: c.JP.customs, json: { note: "no reason" } }), 400);
+    });
+
+    it("POST /verify without `qr` or an image; an unreadable QR is a 200 MALFORMED instead", async () => {
+      expectProblem(await api.post("/api/v1/verify", { json: {} }), 400);
+      expectProblem(await api.post("/api/v1/verify", { json: { qr: 42 } }), 400);
+      for (const qr of ["", "hello", "PR1:%%%%", "http://127.0.0.1:8080/verify#PR1:6BFOXN%TS3DH0YOJ58S"]) {
+        const res = await api.post("/api/v1/verify", { json: { qr } });
+        expect(res.status, qr).to.equal(200);
+        expect(res.body.verdict, qr).to.equal("MALFORMED");
+      }
+      const form = new FormData();
+      form.append("image", new Blob([Buffer.from("this is not a picture")], { type: "image/png" }), "scan.png");
+      const res = await fetch(`${svc.url}/api/v1/verify`, { method: "POST", body: form });
+      expect(res.status).to.equal(200);
+      expect(((await res.json()) as { verdict: string }).verdict).to.equal("MALFORMED");
+      const wrongField = new FormData();
+      wrongField.append("photo", new Blob([Buffer.from("x")], { type: "image/png" }), "scan.png");
+      const refused = await fetch(`${svc.url}/api/v1/verify`, { method: "POST", body: wrongField });
+      expect(refused.status).to.equal(400); // multer's "unexpected field", not a 500
+      expect(refused.headers.get("content-type")).to.match(/^application\/problem\+json/);
+    });
+
+    it("other malformed requests: an empty batch, a bad officer, a bad report query, an overlong Idempotency-Key", async () => {
+      expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: { permits: [] } }), 400);
+      const officer = expectProblem(await api.post("/api/v1/officers", { token: c.CH.admin, json: { name: "X", role: "KING" } }), 400);
+      expect(officer.errors.map((e: { path: string }) => e.path)).to.deep.equal(["role"]);
+      expectProblem(await api.get("/api/v1/reports/annual?country=CH&year=last", { token: c.CH.admin }), 400);
+      expectProblem(await api.get("/api/v1/reports/annual?country=Switzerland&year=2026", { token: c.CH.admin }), 400);
+      expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: sample("chExportPythonSkins"), headers: { "idempotency-key": "k".repeat(201) } }), 400);
+    });
+  });
+
+  describe("401 and 403", () => {
+    it("no token, an unknown token, a malformed token → 401 with WWW-Authenticate", async () => {
+      const variants: Record<string, string>[] = [{}, { authorization: `Bearer prt_${"B".repeat(43)}` }, { authorization: "Bearer letmein" }];
+      for (const headers of variants) {
+        const res = await api.post("/api/v1/permits", { headers, json: sample("chExportPythonSkins") });
+        expectProblem(res, 401);
+        expect(res.headers.get("www-authenticate")).to.equal('Bearer realm="permit-registry"');
+      }
+    });
+
+    it("a wrong role, or a wrong country → 403", async () => {
+      expectProblem(await api.post("/api/v1/permits", { token: c.CH.customs, json: sample("chExportPythonSkins") }), 403);
+      expectProblem(await api.post("/api/v1/permits", { token: c.FR.issuer, json: sample("chExportPythonSkins") }), 403);
+      expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.FR.customs, json: { items: [{ line: 1, quantity: 1 }] } }), 403);
+    });
+  });
+
+  describe("404 unknown", () => {
+    const unknown = `0x${"ab".repeat(32)}`;
+    it("an unknown permit, for every permit route", async () => {
+      expectProblem(await api.get(`/api/v1/permits/${unknown}`, { token: c.CH.issuer }), 404);
+      expectProblem(await api.get(`/api/v1/permits/not-even-an-id`, { token: c.CH.issuer }), 404);
+      for (const suffix of ["qr.png", "qr.svg", "pdf"]) expectProblem(await api.get(`/api/v1/permits/${unknown}/${suffix}`, { token: c.CH.issuer }), 404);
+      expectProblem(await api.post(`/api/v1/permits/${unknown}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 1, quantity: 1 }] } }), 404);
+      expectProblem(await api.post(`/api/v1/permits/${unknown}/use`, { token: c.JP.customs }), 404);
+      expectProblem(await api.post(`/api/v1/permits/${unknown}/cancel`, { token: c.CH.issuer, json: { reason: "LOST" } }), 404);
+      expectProblem(await api.post(`/api/v1/permits/${unknown}/replace`, { token: c.CH.issuer, json: sample("chExportPythonSkins") }), 404);
+      expectProblem(await api.post(`/api/v1/permits/${unknown}/non-compliance`, { token: c.JP.customs, json: { reason: "OTHER" } }), 404);
+    });
+
+    it("an unknown officer, and an unknown route", async () => {
+      expectProblem(await api.delete("/api/v1/officers/00000000-0000-4000-8000-000000000000", { token: c.CH.admin }), 404);
+      expectProblem(await api.get("/api/v1/nothing-here"), 404);
+      expectProblem(await api.post("/api/v1/permits/x/teleport", { token: c.CH.issuer }), 404);
+    });
+  });
+
+  describe("409 lifecycle conflicts", () => {
+    it("a duplicate permit number (same or other content), also when sent concurrently", async () => {
+      const doc = sample("chExportPythonSkins");
+      expect((await api.post("/api/v1/permits", { token: c.CH.issuer, json: doc })).status).to.equal(201);
+      expect(expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: doc }), 409).detail).to.contain(doc.permitNumber);
+      const other = { ...sample("chExportPythonSkins"), permitNumber: doc.permitNumber, purpose: "Z" };
+      expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: other }), 409);
+
+      const racing = sample("chExportPythonSkins");
+      const replies = await Promise.all(Array.from({ length: 8 }, () => api.post("/api/v1/permits", { token: c.CH.issuer, json: racing })));
+      expect(replies.map((r) => r.status).sort()).to.deep.equal([201, 409, 409, 409, 409, 409, 409, 409]);
+      for (const r of replies.filter((x) => x.status === 409)) expectProblem(r, 409);
+    });
+
+    it("a second endorsement, and an endorsement over the authorised quantity", async () => {
+      const permit = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+      const over = expectProblem(await api.post(`/api/v1/permits/${permit.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 1, quantity: 121 }] } }), 409);
+      expect(over.detail).to.match(/121 exported but only 120/);
+      expect((await api.post(`/api/v1/permits/${permit.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 1, quantity: 120 }] } })).status).to.equal(201);
+      expectProblem(await api.post(`/api/v1/permits/${permit.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 1, quantity: 1 }] } }), 409);
+      const after = await api.get(`/api/v1/permits/${permit.permitId}`, { token: c.CH.customs });
+      expect(after.body.lines.map((l: { exported: number }) => l.exported)).to.deep.equal([120, 0]); // the refused ones changed nothing
+    });
+
+    it("use before the export endorsement, a second use, and cancel or replace after use", async () => {
+      const permit = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+      expectProblem(await api.post(`/api/v1/permits/${permit.permitId}/use`, { token: c.JP.customs }), 409);
+      expect((await api.post(`/api/v1/permits/${permit.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 1, quantity: 3 }] } })).status).to.equal(201);
+      expect((await api.post(`/api/v1/permits/${permit.permitId}/use`, { token: c.JP.customs })).status).to.equal(200);
+      expectProblem(await api.post(`/api/v1/permits/${permit.permitId}/use`, { token: c.JP.customs }), 409);
+      expectProblem(await api.post(`/api/v1/permits/${permit.permitId}/cancel`, { token: c.CH.issuer, json: { reason: "LOST" } }), 409);
+      expectProblem(await api.post(`/api/v1/permits/${permit.permitId}/replace`, { token: c.CH.issuer, json: sample("chExportPythonSkins") }), 409);
+      expect((await api.get(`/api/v1/permits/${permit.permitId}`, { token: c.CH.issuer })).body.status).to.equal("USED");
+    });
+
+    it("a second cancellation", async () => {
+      const permit = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+      expect((await api.post(`/api/v1/permits/${permit.permitId}/cancel`, { token: c.CH.issuer, json: { reason: "STOLEN" } })).status).to.equal(200);
+      expectProblem(await api.post(`/api/v1/permits/${permit.permitId}/cancel`, { token: c.CH.issuer, json: { reason: "LOST" } }), 409);
+    });
+  });
+
+  describe("413 too large", () => {
+    it("a body over 1 MB", async () => {
+      const doc = sample("chExportPythonSkins");
+      doc.specialConditions = "x".repeat(1_100_000);
+      const res = await api.post("/api/v1/permits", { token: c.CH.issuer, json: doc });
+      expectProblem(res, 413);
+    });
+
+    it("a batch of more than 500 permits", async () => {
+      const permits = Array.from({ length: 501 }, () => sample("chExportPythonSkins"));
+      expect(JSON.stringify({ permits }).length).to.be.below(1_000_000); // too many, not too big
+      const res = await api.post("/api/v1/permits", { token: c.CH.issuer, json: { permits } });
+      expect(expectProblem(res, 413).detail).to.contain("500");
+      const listed = await api.get(`/api/v1/permits?q=${encodeURIComponent(permits[0]!.permitNumber)}`, { token: c.CH.issuer });
+      expect(listed.body.items).to.deep.equal([]); // none of them was accepted
+    });
+
+    it("a QR image over 8 MB", async () => {
+      const form = new FormData();
+      form.append("image", new Blob([Buffer.alloc(9 * 1024 * 1024, 0x41)], { type: "image/png" }), "huge.png");
+      const res = await fetch(`${svc.url}/api/v1/verify`, { method: "POST", body: form });
+      expect(res.status).to.equal(413);
+      expect(res.headers.get("content-type")).to.match(/^application\/problem\+json/);
+    });
+  });
+
+  describe("422 invalid document", () => {
+    it("names the field path and the rule of each problem", async () => {
+      const doc = sample("chExportPythonSkins");
+      doc.items[1].quantity = 1.2345;
+      delete doc.exporter;
+      doc.items[0].appendix = "IV";
+      const problem = expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: doc }), 422);
+      expect(problem.type).to.equal("/problems/invalid-document");
+      const byPath = Object.fromEntries(problem.errors.map((e: { path: string; rule: string }) => [e.path, e.rule]));
+      expect(byPath).to.include({ "items[1].quantity": "quantity.maxDecimals3", exporter: "field.required", "items[0].appendix": "appendix.code" });
+      for (const e of problem.errors) expect(e.message).to.be.a("string").and.not.equal("");
+    });
+
+    it("a permit whose last day of validity is over; a document-level rule (Appendix I needs an import permit)", async () => {
+      const expired = sample("chExportPythonSkins");
+      expired.issuedOn = "2026-05-05";
+      expired.validUntil = "2026-10-31";
+      const problem = expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: expired }), 422);
+      expect(problem.errors).to.deep.include({ path: "validUntil", rule: "validity.notOver", message: "the last day of validity is already over" });
+      const appendixI = sample("chExportMacaw");
+      delete appendixI.importPermit;
+      const rule = expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: appendixI }), 422);
+      expect(rule.errors.map((e: { path: string; rule: string }) => `${e.path} ${e.rule}`)).to.include("importPermit appendixI.importPermitRequired");
+    });
+
+    it("an endorsement naming a line the permit does not have", async () => {
+      const problem = expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 3, quantity: 1 }] } }), 422);
+      expect(problem.errors[0]).to.include({ path: "items[0].line", rule: "endorsement.lineUnknown" });
+    });
+
+    it("a body that is JSON but not a document (a bare JSON string is not even a request body: 400)", async () => {
+      for (const raw of ["[1, 2]", "{}", '{"documentType": "PASSPORT"}']) expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, raw }), 422);
+      expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, raw: '"a permit"' }), 400);
+    });
+  });
+
+  describe("429 rate limited", () => {
+    let limited: TestService | undefined;
+    after(async () => {
+      await limited?.stop();
+    });
+
+    it("the 6th verification within a minute is refused with Retry-After (5 per minute allowed)", async function () {
+      this.timeout(60_000);
+      limited = await startTestService({ verifyRatePerMinute: 5 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const res = await limited.api.post("/api/v1/verify", { json: { qr: "hello" } });
+        statuses.push(res.status);
+        if (res.status === 429) {
+          expectProblem(res, 429);
+          expect(Number(res.headers.get("retry-after"))).to.be.within(1, 60);
+        }
+      }
+      expect(statuses).to.deep.equal([200, 200, 200, 200, 200, 429, 429]);
+      // Only the public verifier is limited.
+      expect((await limited.api.get("/api/v1/permits", { token: limited.creds.CH.issuer })).status).to.equal(200);
+      expectHonestStatuses(limited.api.replies);
+    });
+  });
+
+  describe("503 when the chain is down (stops this service's Anvil: runs last)", () => {
+    let qr: string;
+    let endorsable: any;
+
+    before(async () => {
+      endorsable = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+      const png = await api.get(`/api/v1/permits/${endorsable.permitId}/qr.png`, { token: c.CH.issuer });
+      qr = await decodeQrImage(png.bytes);
+      const { pid } = JSON.parse(readFileSync(path.join(svc.dataDir, "chain", "anvil.pid"), "utf8")) as { pid: number };
+      process.kill(pid, "SIGKILL");
+      for (let i = 0; i < 100; i++) {
+        try {
+          process.kill(pid, 0);
+          await sleep(20);
+        } catch {
+          return;
+        }
+      }
+      throw new Error(`Anvil pid ${pid} did not die`);
+    });
+
+    it("a synchronous chain step (endorse, cancel) → 503 with Retry-After, and nothing changes", async () => {
+      const res = await api.post(`/api/v1/permits/${endorsable.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 1, quantity: 1 }] } });
+      expect(expectProblem(res, 503).detail).to.match(/chain/i);
+      expect(Number(res.headers.get("retry-after"))).to.be.above(0);
+      expectProblem(await api.post(`/api/v1/permits/${endorsable.permitId}/cancel`, { token: c.CH.issuer, json: { reason: "LOST" } }), 503);
+      const still = await api.get(`/api/v1/permits/${endorsable.permitId}`, { token: c.CH.issuer });
+      expect(still.status).to.equal(200);
+      expect(still.body.status).to.equal("ISSUED");
+    });
+
+    it("POST /verify → 200 with verdict CHAIN_UNREACHABLE (not a 5xx, nor a stale VALID) once the mirror cannot sync", async () => {
+      // Verification reads the indexer's mirror; its next sync (every 500 ms) finds the chain gone.
+      const verdicts: string[] = [];
+      const deadline = Date.now() + 3_000;
+      let res;
+      do {
+        res = await api.post("/api/v1/verify", { json: { qr } });
+        expect(res.status, res.text).to.equal(200);
+        verdicts.push(res.body.verdict);
+        if (res.body.verdict !== "CHAIN_UNREACHABLE") await sleep(100);
+      } while (res.body.verdict !== "CHAIN_UNREACHABLE" && Date.now() < deadline);
+      expect(res.body.verdict, verdicts.join(" ")).to.equal("CHAIN_UNREACHABLE");
+      expect(res.body.checks.status.result).to.equal("skipped");
+      expect(res.body.checks.signature.result).to.equal("passed"); // offline checks against the trust list still ran
+    });
+
+    it("GET /health → 503 problem", async () => {
+      expectProblem(await api.get("/api/v1/health"), 503);
+    });
+
+    it("issuing is still accepted into the durable outbox (201, PENDING)", async () => {
+      const res = await api.post("/api/v1/permits", { token: c.CH.issuer, json: sample("chExportPythonSkins") });
+      expect(res.status, res.text).to.equal(201);
+      await sleep(300); // a few outbox runs against the dead chain
+      expect((await api.get(`/api/v1/permits/${res.body.permitId}`, { token: c.CH.issuer })).body.status).to.equal("PENDING");
+    });
+  });
+
+  describe("every answer above", () => {
+    it("is honest: no 2xx with an error inside, every error problem+json with its status", () => {
+      expect(api.replies.filter((r) => r.status >= 400).length).to.be.above(50);
+      expectHonestStatuses(api.replies);
+      expect(api.replies.filter((r) => r.status >= 500 && r.status !== 503)).to.deep.equal([]);
+    });
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * Idempotent retries over HTTP: the same Idempotency-Key with the same body answers the stored
+ * response (marked Idempotent-Replayed) and issues one permit; with another body it is a 409.
+ */
+import { expect } from "chai";
+import { dumpLogsOnFailure, expectHonestStatuses, expectProblem, sample, startTestService, waitForStatus, type Api, type Credentials, type TestService } from "./harness";
+
+describe("REST API idempotent retries", function () {
+  this.timeout(30_000);
+  let svc: TestService;
+  let api: Api;
+  let c: Credentials;
+
+  before(async function () {
+    this.timeout(60_000);
+    svc = await startTestService();
+    api = svc.api;
+    c = svc.creds;
+  });
+  after(async () => {
+    await svc?.stop();
+  });
+  afterEach(dumpLogsOnFailure(() => svc));
+
+  const issue = (token: string, json: unknown, key: string) => api.post("/api/v1/permits", { token, json, headers: { "idempotency-key": key } });
+  const permitsNumbered = async (number: string) =>
+    (await api.get(`/api/v1/permits?q=${encodeURIComponent(number)}&limit=500`, { token: c.CH.issuer })).body.items.filter((p: { permitNumber: string }) => p.permitNumber === number);
+
+  it("the same key and body answer the same response, marked Idempotent-Replayed, and one permit is issued", async () => {
+    const doc = sample("chExportPythonSkins");
+    const first = await issue(c.CH.issuer, doc, "retry-1");
+    expect(first.status, first.text).to.equal(201);
+    expect(first.headers.get("idempotent-replayed")).to.equal(null);
+    const again = await issue(c.CH.issuer, doc, "retry-1");
+    expect(again.status).to.equal(201);
+    expect(again.headers.get("idempotent-replayed")).to.equal("true");
+    expect(again.body).to.deep.equal(first.body);
+    const issued = await waitForStatus(api, c.CH.issuer, first.body.permitId, "ISSUED");
+    // Still the stored answer after the permit moved on.
+    const later = await issue(c.CH.issuer, doc, "retry-1");
+    expect(later.status).to.equal(201);
+    expect(later.body).to.deep.equal(first.body);
+    expect(await permitsNumbered(doc.permitNumber)).to.have.length(1);
+    expect(issued.history.filter((h: { event: string }) => h.event === "PermitIssued")).to.have.length(1);
+  });
+
+  it("the same key with another body is a 409, and issues nothing", async () => {
+    const doc = sample("chExportPythonSkins");
+    expect((await issue(c.CH.issuer, doc, "retry-2")).status).to.equal(201);
+    const other = sample("chExportPythonSkins");
+    const res = await issue(c.CH.issuer, other, "retry-2");
+    expect(expectProblem(res, 409).detail).to.match(/Idempotency-Key/);
+    expect(await permitsNumbered(other.permitNumber)).to.deep.equal([]);
+  });
+
+  it("without a key, a retry of the same permit is a duplicate (409)", async () => {
+    const doc = sample("chExportPythonSkins");
+    expect((await api.post("/api/v1/permits", { token: c.CH.issuer, json: doc })).status).to.equal(201);
+    expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: doc }), 409);
+  });
+
+  it("keys belong to the officer: another officer's same key is a new request", async () => {
+    const ch = sample("chExportPythonSkins");
+    const lk = sample("lkExportOrchids");
+    const a = await issue(c.CH.issuer, ch, "shared-key");
+    const b = await issue(c.LK.issuer, lk, "shared-key");
+    expect([a.status, b.status]).to.deep.equal([201, 201]);
+    expect(b.headers.get("idempotent-replayed")).to.equal(null);
+    expect(b.body.permitId).to.not.equal(a.body.permitId);
+  });
+
+  it("a batch retried with its key is replayed, not issued twice", async () => {
+    const permits = [sample("chExportPythonSkins"), sample("chExportPythonSkins")];
+    const first = await issue(c.CH.issuer, { permits }, "batch-1");
+    expect(first.status, first.text).to.equal(201);
+    const again = await issue(c.CH.issuer, { permits }, "batch-1");
+    expect(again.status).to.equal(201);
+    expect(again.headers.get("idempotent-replayed")).to.equal("true");
+    expect(again.body).to.deep.equal(first.body);
+    for (const p of permits) expect(await permitsNumbered(p.permitNumber)).to.have.length(1);
+  });
+
+  it("a rejected request is not stored: fixed and retried with the same key, it succeeds", async () => {
+    const doc = sample("chExportPythonSkins");
+    const bad = { ...doc, validUntil: "2027-13-40" };
+    expectProblem(await issue(c.CH.issuer, bad, "fix-and-retry"), 422);
+    const good = await issue(c.CH.issuer, doc, "fix-and-retry");
+    expect(good.status, good.text).to.equal(201);
+  });
+
+  it("concurrent retries with one key issue exactly one permit; none is a 5xx", async () => {
+    const doc = sample("chExportPythonSkins");
+    const replies = await Promise.all(Array.from({ length: 6 }, () => issue(c.CH.issuer, doc, "concurrent-1")));
+    const statuses = replies.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201).length, statuses.join(",")).to.be.at.least(1);
+    for (const r of replies) if (r.status !== 201) expectProblem(r, 409);
+    expect(new Set(replies.filter((r) => r.status === 201).map((r) => r.body.permitId)).size).to.equal(1);
+    expect(await permitsNumbered(doc.permitNumber)).to.have.length(1);
+    // Once the first answer is stored, a retry replays it.
+    const retry = await issue(c.CH.issuer, doc, "concurrent-1");
+    expect(retry.status).to.equal(201);
+    expect(retry.headers.get("idempotent-replayed")).to.equal("true");
+  });
+
+  it("every answer above is honest", () => {
+    expectHonestStatuses(api.replies);
+  });
+});

@@ -1,0 +1,350 @@
+/**
+ * The full permit lifecycle through the REST API, against a real service (embedded Anvil, real
+ * store): shared by the SQLite suite and, when a server is available, the PostgreSQL one.
+ */
+import { expect } from "chai";
+import type { Address, Hex } from "viem";
+import { decodeQrImage } from "../../../src/sdk/qr";
+import {
+  dumpLogsOnFailure,
+  expectHonestStatuses,
+  expectProblem,
+  issueAndAnchor,
+  issueBatchAndAnchor,
+  sample,
+  sleep,
+  waitForStatus,
+  type Api,
+  type Credentials,
+  type Doc,
+  type TestService,
+} from "./harness";
+
+const TX_HASH = /^0x[0-9a-f]{64}$/;
+
+export function shouldRunTheLifecycle(startIt: () => Promise<TestService>): void {
+  let svc: TestService;
+  let api: Api;
+  let c: Credentials;
+
+  /** Decodes the permit's QR image (as a phone would) and verifies it through POST /verify. */
+  async function verifyQr(permitId: string): Promise<any> {
+    const png = await api.get(`/api/v1/permits/${permitId}/qr.png`, { token: c.CH.issuer });
+    expect(png.status, png.text).to.equal(200);
+    expect(png.headers.get("content-type")).to.match(/^image\/png/);
+    const qr = await decodeQrImage(png.bytes);
+    expect(qr.startsWith(`${svc.url}/verify#`), qr.slice(0, 80)).to.equal(true);
+    const res = await api.post("/api/v1/verify", { json: { qr } });
+    expect(res.status, res.text).to.equal(200);
+    return res.body;
+  }
+
+  before(async function () {
+    this.timeout(60_000);
+    svc = await startIt();
+    api = svc.api;
+    c = svc.creds;
+  });
+  after(async () => {
+    await svc?.stop();
+  });
+  afterEach(dumpLogsOnFailure(() => svc));
+
+  it("serves on the port the OS chose for PORT=0, and is healthy", async () => {
+    expect(svc.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(svc.url).to.not.match(/:0$/);
+    const health = await api.get("/api/v1/health");
+    expect(health.status).to.equal(200);
+    expect(health.body).to.include({ status: "ok", chainId: 31337 });
+    expect(health.body.headBlock).to.be.a("number").above(0);
+    expect(health.body.outboxDepth).to.be.a("number");
+  });
+
+  describe("an export permit, from issue to use", () => {
+    const doc = sample("chExportPythonSkins");
+    let permitId: Hex;
+    let endorsementTx: Hex;
+
+    it("is accepted with 201, status PENDING, its document hash and links to its QR and PDF", async () => {
+      const res = await api.post("/api/v1/permits", { token: c.CH.issuer, json: doc, headers: { "x-request-id": `lc-issue-${doc.permitNumber}` } });
+      expect(res.status, res.text).to.equal(201);
+      expect(res.body.status).to.equal("PENDING");
+      expect(res.body.permitId).to.match(/^0x[0-9a-f]{64}$/);
+      expect(res.body.documentHash).to.match(/^0x[0-9a-f]{64}$/);
+      expect(res.body.permitNumber).to.equal(doc.permitNumber);
+      permitId = res.body.permitId;
+      const self = `${svc.url}/api/v1/permits/${permitId}`;
+      expect(res.headers.get("location")).to.equal(self);
+      expect(res.body.links).to.deep.equal({ self, qrPng: `${self}/qr.png`, qrSvg: `${self}/qr.svg`, pdf: `${self}/pdf`, verify: `${svc.url}/verify` });
+    });
+
+    it("becomes ISSUED once its batch is mined, with the transaction hash and block", async () => {
+      const permit = await waitForStatus(api, c.CH.issuer, permitId, "ISSUED");
+      expect(permit.txHash).to.match(TX_HASH);
+      expect(permit.blockNumber).to.be.a("number").above(0);
+      // ISSUED and its history agree: the PermitIssued event is there as soon as the status is.
+      expect(permit.history[0]).to.include({ event: "PermitIssued", txHash: permit.txHash, blockNumber: permit.blockNumber });
+      const onChain = await svc.handle.chain.reader.permitState(permitId);
+      expect(onChain.status).to.equal("ISSUED");
+    });
+
+    it("is endorsed by customs of the exporting country with the quantities that actually left", async () => {
+      const res = await api.post(`/api/v1/permits/${permitId}/endorsements`, {
+        token: c.CH.customs,
+        json: { items: [{ line: 1, quantity: 100 }, { line: 2, quantity: 12.25 }], transportDocument: "AWB 724-10293344", port: "Zürich Airport" },
+        headers: { "x-request-id": `lc-endorse-${doc.permitNumber}` },
+      });
+      expect(res.status, res.text).to.equal(201);
+      expect(res.body.status).to.equal("ENDORSED");
+      endorsementTx = res.body.history.find((h: { event: string }) => h.event === "ExportEndorsed").txHash;
+      expect(endorsementTx).to.match(TX_HASH);
+    });
+
+    it("GET shows authorised and exported quantities per line and the history with transaction hashes", async () => {
+      const res = await api.get(`/api/v1/permits/${permitId}`, { token: c.JP.customs });
+      expect(res.status).to.equal(200);
+      expect(res.body.status).to.equal("ENDORSED");
+      expect(res.body.lines).to.deep.equal([
+        { line: 1, scientificName: "Python reticulatus", unit: "", authorised: 120, exported: 100 },
+        { line: 2, scientificName: "Python reticulatus", unit: "kg", authorised: 14.5, exported: 12.25 },
+      ]);
+      // Line 1 names its origin permit (ID), so issuing also linked it.
+      expect(res.body.history.map((h: { event: string }) => h.event)).to.deep.equal(["PermitIssued", "PermitLinked", "ExportEndorsed"]);
+      for (const h of res.body.history) {
+        expect(h.txHash).to.match(TX_HASH);
+        expect(h.at).to.be.a("string");
+      }
+      expect(res.body.history[0].txHash).to.equal(res.body.txHash);
+      expect(res.body.history[2].txHash).to.equal(endorsementTx);
+      expect(res.body.history[2].country).to.equal("CH");
+    });
+
+    it("its QR image, decoded as a phone would, verifies as VALID through POST /verify", async () => {
+      const result = await verifyQr(permitId);
+      expect(result.verdict).to.equal("VALID");
+      expect(result.mode).to.equal("online");
+      expect(result.permitId).to.equal(permitId);
+      expect(result.checks.signature.result).to.equal("passed");
+      expect(result.checks.hash.result).to.equal("passed");
+      expect(result.lines.map((l: { exported: number }) => l.exported)).to.deep.equal([100, 12.25]);
+      // The same as a photo upload (multipart `image`).
+      const png = await api.get(`/api/v1/permits/${permitId}/qr.png`, { token: c.CH.issuer });
+      const form = new FormData();
+      form.append("image", new Blob([new Uint8Array(png.bytes)], { type: "image/png" }), "qr.png");
+      const upload = await fetch(`${svc.url}/api/v1/verify`, { method: "POST", body: form });
+      expect(upload.status).to.equal(200);
+      expect(((await upload.json()) as { verdict: string }).verdict).to.equal("VALID");
+    });
+
+    it("is used by the importing country (JP), after which the same QR says ALREADY_USED", async () => {
+      const res = await api.post(`/api/v1/permits/${permitId}/use`, { token: c.JP.customs });
+      expect(res.status, res.text).to.equal(200);
+      expect(res.body.status).to.equal("USED");
+      expect(res.body.history.map((h: { event: string }) => h.event)).to.deep.equal(["PermitIssued", "PermitLinked", "ExportEndorsed", "ImportAccepted"]);
+      expect((await verifyQr(permitId)).verdict).to.equal("ALREADY_USED");
+    });
+
+    it("has a PDF (starting with %PDF) and an SVG QR code", async () => {
+      const pdf = await api.get(`/api/v1/permits/${permitId}/pdf`, { token: c.CH.issuer });
+      expect(pdf.status).to.equal(200);
+      expect(pdf.headers.get("content-type")).to.match(/^application\/pdf/);
+      expect(pdf.bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
+      expect(pdf.bytes.length).to.be.above(5_000);
+      expect(pdf.headers.get("content-disposition")).to.contain(".pdf");
+      const svg = await api.get(`/api/v1/permits/${permitId}/qr.svg`, { token: c.CH.issuer });
+      expect(svg.status).to.equal(200);
+      expect(svg.headers.get("content-type")).to.match(/^image\/svg\+xml/);
+      expect(svg.text).to.match(/<svg[\s>]/);
+    });
+
+    it("appears in CH's annual report (JSON and CSV) with the exported, not the authorised, quantity", async () => {
+      const json = await api.get("/api/v1/reports/annual?country=CH&year=2026&format=json", { token: c.CH.admin });
+      expect(json.status, json.text).to.equal(200);
+      const rows = json.body.rows.filter((r: { permitNumber: string }) => r.permitNumber === doc.permitNumber);
+      expect(rows).to.have.length(2);
+      expect(rows[0]).to.include({ year: 2026, documentType: "CITES_EXPORT_PERMIT", taxon: "Python reticulatus", term: "SKI", quantity: 100, quantityAuthorised: 120, exporter: "CH", importer: "JP", status: "USED", appendix: "II", source: "W", purpose: "T" });
+      expect(rows[1]).to.include({ quantity: 12.25, quantityAuthorised: 14.5, unit: "kg" });
+      expect(json.body.columns).to.include.members(["permitNumber", "taxon", "quantity", "quantityAuthorised", "unit", "exporter", "importer"]);
+
+      const csv = await api.get("/api/v1/reports/annual?country=CH&year=2026&format=csv", { token: c.CH.issuer });
+      expect(csv.status).to.equal(200);
+      expect(csv.headers.get("content-type")).to.match(/^text\/csv/);
+      const [header, ...lines] = csv.text.trim().split("\r\n");
+      const columns = header!.split(",");
+      const row = lines.map((l) => l.split(",").map((cell) => cell.replace(/^"|"$/g, ""))).find((cells) => cells[columns.indexOf("permitNumber")] === doc.permitNumber);
+      expect(row, `no CSV row for ${doc.permitNumber}`).to.not.equal(undefined);
+      expect(row![columns.indexOf("quantity")]).to.equal("100");
+      expect(row![columns.indexOf("quantityAuthorised")]).to.equal("120");
+    });
+
+    it("the audit log (JSON and CSV) holds each request with request id, officer, role, result and tx hash", async () => {
+      const officers = await api.get("/api/v1/officers", { token: c.CH.admin });
+      const customs = officers.body.items.find((o: { role: string }) => o.role === "CUSTOMS");
+      const issuer = officers.body.items.find((o: { role: string }) => o.role === "ISSUER");
+      // The audit entry is written when the answer has been sent: allow it a moment.
+      let items: any[] = [];
+      for (let i = 0; i < 20; i++) {
+        const res = await api.get("/api/v1/audit?format=json", { token: c.CH.admin });
+        expect(res.status).to.equal(200);
+        items = res.body.items;
+        if (items.some((e) => e.requestId === `lc-endorse-${doc.permitNumber}`)) break;
+        await sleep(50);
+      }
+      const issued = items.find((e) => e.requestId === `lc-issue-${doc.permitNumber}`);
+      expect(issued).to.include({ officerId: issuer.id, role: "ISSUER", country: "CH", action: "POST /api/v1/permits/", permitId, result: 201 });
+      const endorsed = items.find((e) => e.requestId === `lc-endorse-${doc.permitNumber}`);
+      expect(endorsed).to.include({ officerId: customs.id, role: "CUSTOMS", country: "CH", action: "POST /api/v1/permits/:id/endorsements", permitId, result: 201, txHash: endorsementTx });
+      expect(endorsed.at).to.be.a("string");
+      expect(endorsed.detail).to.deep.equal({ transportDocument: "AWB 724-10293344", port: "Zürich Airport" });
+      // Only CH's entries: JP's use of the permit is in JP's log.
+      expect(items.every((e) => e.country === "CH")).to.equal(true);
+      const jp = await api.get("/api/v1/audit", { token: c.JP.admin });
+      expect(jp.body.items.some((e: { permitId: string; action: string }) => e.permitId === permitId && e.action === "POST /api/v1/permits/:id/use")).to.equal(true);
+
+      const csv = await api.get("/api/v1/audit?format=csv", { token: c.CH.admin });
+      expect(csv.status).to.equal(200);
+      expect(csv.headers.get("content-type")).to.match(/^text\/csv/);
+      const [header, ...lines] = csv.text.trim().split("\r\n");
+      expect(header).to.equal("id,at,requestId,officerId,role,country,action,permitId,result,txHash,detail");
+      const line = lines.find((l) => l.includes(`"lc-endorse-${doc.permitNumber}"`));
+      expect(line).to.be.a("string");
+      expect(line).to.contain(`"${customs.id}"`).and.contain(`"${endorsementTx}"`).and.contain('"201"').and.contain('"CUSTOMS"');
+    });
+  });
+
+  describe("an Appendix-I export relying on an import permit", () => {
+    const importDoc = sample("frImportMacaw");
+    const exportDoc = sample("chExportMacaw");
+    exportDoc.importPermit = { country: "FR", number: importDoc.permitNumber };
+    let importId: Hex;
+    let exportId: Hex;
+
+    it("FR issues the import permit, then CH the export permit naming it", async () => {
+      importId = (await issueAndAnchor(api, c.FR.issuer, importDoc)).permitId;
+      const exported = await issueAndAnchor(api, c.CH.issuer, exportDoc);
+      exportId = exported.permitId;
+      expect(exported.history.map((h: { event: string }) => h.event)).to.include("PermitLinked");
+      expect(await svc.handle.chain.reader.permitState(importId)).to.include({ status: "ISSUED", documentType: "CITES_IMPORT_PERMIT" });
+    });
+
+    it("using the endorsed export uses the import permit in the same step", async () => {
+      const endorsed = await api.post(`/api/v1/permits/${exportId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 1, quantity: 2 }] } });
+      expect(endorsed.status, endorsed.text).to.equal(201);
+      const used = await api.post(`/api/v1/permits/${exportId}/use`, { token: c.FR.customs });
+      expect(used.status, used.text).to.equal(200);
+      expect(used.body.status).to.equal("USED");
+      const imp = await waitForStatus(api, c.FR.issuer, importId, "USED", 5_000);
+      expect(imp.history.map((h: { event: string }) => h.event)).to.deep.equal(["PermitIssued", "ImportAccepted"]);
+      expect((await svc.handle.chain.reader.permitState(importId)).status).to.equal("USED");
+      expect((await verifyQr(importId)).verdict).to.equal("ALREADY_USED");
+    });
+  });
+
+  describe("cancel, replace and non-compliance", () => {
+    it("a cancelled permit is CANCELLED and its QR verifies as CANCELLED", async () => {
+      const permit = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+      const res = await api.post(`/api/v1/permits/${permit.permitId}/cancel`, { token: c.CH.issuer, json: { reason: "LOST" } });
+      expect(res.status, res.text).to.equal(200);
+      expect(res.body.status).to.equal("CANCELLED");
+      const cancelled = res.body.history.find((h: { event: string }) => h.event === "PermitCancelled");
+      expect(cancelled.txHash).to.match(TX_HASH);
+      expect((await verifyQr(permit.permitId)).verdict).to.equal("CANCELLED");
+    });
+
+    it("a replaced permit is REPLACED, naming its replacement, which is ISSUED and VALID", async () => {
+      const old = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+      const replacement = sample("chExportPythonSkins");
+      replacement.items[0].quantity = 110;
+      const res = await api.post(`/api/v1/permits/${old.permitId}/replace`, { token: c.CH.issuer, json: replacement });
+      expect(res.status, res.text).to.equal(201);
+      expect(res.body.status).to.equal("ISSUED");
+      expect(res.body.permitNumber).to.equal(replacement.permitNumber);
+      expect(res.headers.get("location")).to.equal(`${svc.url}/api/v1/permits/${res.body.permitId}`);
+      const oldNow = await waitForStatus(api, c.CH.issuer, old.permitId, "REPLACED", 5_000);
+      expect(oldNow.history.map((h: { event: string }) => h.event)).to.include("PermitReplaced");
+      const verdict = await verifyQr(old.permitId);
+      expect(verdict.verdict).to.equal("REPLACED");
+      expect(verdict.replacementId).to.equal(res.body.permitId);
+      expect((await verifyQr(res.body.permitId)).verdict).to.equal("VALID");
+    });
+
+    it("the importing country records non-compliance with a reason code and note, once the export is endorsed", async () => {
+      const permit = await issueAndAnchor(api, c.NO.issuer, sample("noExportTimber"));
+      const early = await api.post(`/api/v1/permits/${permit.permitId}/non-compliance`, { token: c.CH.customs, json: { reason: "SPECIES_MISMATCH" } });
+      expectProblem(early, 409); // not shipped yet
+      const endorsed = await api.post(`/api/v1/permits/${permit.permitId}/endorsements`, { token: c.NO.customs, json: { items: [{ line: 1, quantity: 12.75 }] } });
+      expect(endorsed.status, endorsed.text).to.equal(201);
+      const res = await api.post(`/api/v1/permits/${permit.permitId}/non-compliance`, {
+        token: c.CH.customs,
+        json: { reason: "SPECIES_MISMATCH", note: "Consignment held: sawn wood is not Pericopsis elata." },
+      });
+      expect(res.status, res.text).to.equal(201);
+      expect(res.body.nonCompliance).to.equal(true);
+      expect(res.body.history.map((h: { event: string }) => h.event)).to.include("NonComplianceRecorded");
+      expect((await svc.handle.chain.reader.permitState(permit.permitId)).nonCompliance).to.equal(true);
+      const verdict = await verifyQr(permit.permitId);
+      expect(verdict.nonCompliance.map((n: { reason: string }) => n.reason)).to.deep.equal(["SPECIES_MISMATCH"]);
+    });
+  });
+
+  describe("officers", () => {
+    it("an admin adds a customs officer with its own key: on-chain role active, token works, it endorses", async () => {
+      const added = await api.post("/api/v1/officers", { token: c.CH.admin, json: { name: "Sabine Keller", role: "CUSTOMS" } });
+      expect(added.status, added.text).to.equal(201);
+      expect(added.body.token).to.be.a("string");
+      expect(added.body.officer).to.include({ country: "CH", role: "CUSTOMS", name: "Sabine Keller", active: true, externalKey: false });
+      expect(added.body.officer).to.not.have.any.keys("tokenHash", "encryptedKey");
+      const address = added.body.officer.address as Address;
+      expect(await svc.handle.chain.reader.accountOf(address)).to.include({ country: "CH", role: "CUSTOMS", active: true });
+
+      const permit = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+      const endorsed = await api.post(`/api/v1/permits/${permit.permitId}/endorsements`, { token: added.body.token, json: { items: [{ line: 1, quantity: 1 }] } });
+      expect(endorsed.status, endorsed.text).to.equal(201);
+      const entry = endorsed.body.history.find((h: { event: string }) => h.event === "ExportEndorsed");
+      expect(entry.officer.toLowerCase()).to.equal(address.toLowerCase()); // signed by the officer who did it
+
+      const removed = await api.delete(`/api/v1/officers/${added.body.officer.id}`, { token: c.CH.admin });
+      expect(removed.status, removed.text).to.equal(200);
+      expect(removed.body.active).to.equal(false);
+      // At once: the token opens nothing, and the chain no longer knows the officer.
+      expectProblem(await api.get("/api/v1/permits", { token: added.body.token }), 401);
+      expectProblem(await api.post(`/api/v1/permits/${permit.permitId}/use`, { token: added.body.token }), 401);
+      expect((await svc.handle.chain.reader.accountOf(address)).active).to.equal(false);
+      const list = await api.get("/api/v1/officers?includeRemoved=true", { token: c.CH.admin });
+      expect(list.body.items.find((o: { id: string }) => o.id === added.body.officer.id)).to.include({ active: false });
+      const active = await api.get("/api/v1/officers", { token: c.CH.admin });
+      expect(active.body.items.map((o: { id: string }) => o.id)).to.not.include(added.body.officer.id);
+    });
+  });
+
+  describe("the batch form", () => {
+    it("`{ permits: [...] }` accepts every permit with 201 and anchors each", async () => {
+      const docs: Doc[] = [sample("chExportPythonSkins"), sample("chExportPythonSkins"), sample("chExportPythonSkins")];
+      const ids = await issueBatchAndAnchor(api, c.CH.issuer, docs);
+      expect(new Set(ids).size).to.equal(3);
+      for (const id of ids) expect((await svc.handle.chain.reader.permitState(id as Hex)).status).to.equal("ISSUED");
+    });
+
+    it("a batch with an invalid permit answers 207: the valid ones are accepted, the invalid one names its field", async () => {
+      const good = sample("chExportPythonSkins");
+      const bad = sample("chExportPythonSkins");
+      bad.items[1].quantity = 1.2345;
+      const res = await api.post("/api/v1/permits", { token: c.CH.issuer, json: { permits: [good, bad] } });
+      expect(res.status, res.text).to.equal(207);
+      expect(res.body).to.include({ accepted: 1, rejected: 1 });
+      expect(res.body.results[0]).to.include({ index: 0, status: 201 });
+      expect(res.body.results[1]).to.include({ index: 1, status: 422 });
+      expect(res.body.results[1].problem.errors.map((e: { path: string }) => e.path)).to.include("items[1].quantity");
+      await waitForStatus(api, c.CH.issuer, res.body.results[0].permit.permitId, "ISSUED");
+    });
+  });
+
+  describe("every answer above", () => {
+    it("has an honest status: no 200 with an error inside, every error problem+json", () => {
+      expect(api.replies.length).to.be.above(30);
+      expectHonestStatuses(api.replies);
+    });
+  });
+}
+
+export type { Doc };
