@@ -45,6 +45,19 @@ export async function setup() {
   return { fixture, address, clientFor, reader: createRegistryClient({ publicClient, address }) };
 }
 
+/**
+ * `document` dated by the chain's clock: issued today (chain time), valid 150 days. Other test
+ * files move Hardhat's clock, so fixed sample dates would depend on which files ran first.
+ */
+export async function datedToday(document: PermitDocument): Promise<PermitDocument> {
+  const now = await time.latest();
+  const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
+  return { ...document, issuedOn: day(now), validUntil: day(now + 150 * 86_400) };
+}
+
+/** The first second after the document's last day of validity. */
+export const firstSecondAfter = (document: PermitDocument) => Date.parse(`${document.validUntil}T00:00:00Z`) / 1000 + 86_400;
+
 /** Moves chain time to the morning of the document's issue date (so validity limits hold). */
 export async function atIssueDate(document: PermitDocument) {
   const t = Date.UTC(...(document.issuedOn.split("-").map(Number) as [number, number, number])) / 1000 + 8 * 3600;

@@ -6,7 +6,7 @@ import {
   VERDICTS, type PermitDocument,
 } from "../../../src/sdk";
 import { sample } from "../document/samples";
-import { ACCOUNT, account, atIssueDate, issueWithQr, publicClient, setup, startRpcEndpoint } from "./harness";
+import { ACCOUNT, account, datedToday, firstSecondAfter, issueWithQr, publicClient, setup, startRpcEndpoint } from "./harness";
 
 describe("SDK verify against the real contracts", function () {
   let env: Awaited<ReturnType<typeof setup>>;
@@ -14,8 +14,7 @@ describe("SDK verify against the real contracts", function () {
 
   beforeEach(async function () {
     env = await loadFixture(setup);
-    doc = sample("01");
-    await atIssueDate(doc);
+    doc = await datedToday(sample("01"));
   });
 
   it("an issued permit's QR verifies VALID online, with checks, lines, history and block", async function () {
@@ -90,10 +89,10 @@ describe("SDK verify against the real contracts", function () {
     await env.clientFor(ACCOUNT.CH.issuer).cancel(a.permitId, "LOST");
     expect((await verify(a.qr, { registry: env.reader })).verdict).to.equal("CANCELLED");
 
-    const old = sample("01");
+    const old = { ...doc };
     old.permitNumber = "CH-2026-004712";
     const b = await issueWithQr(env.address, env.clientFor, old, ACCOUNT.CH.issuer);
-    const next = sample("01");
+    const next = { ...doc };
     next.permitNumber = "CH-2026-004713";
     const { replacementId } = await env.clientFor(ACCOUNT.CH.issuer).replace(b.permitId, permitInputOf(next, documentHash(next, b.salt)));
     expect(replacementId).to.equal(permitIdOf("CH", "CH-2026-004713"));
@@ -105,7 +104,7 @@ describe("SDK verify against the real contracts", function () {
 
   it("after the last day of validity it is EXPIRED (chain time moved)", async function () {
     const { qr } = await issueWithQr(env.address, env.clientFor, doc, ACCOUNT.CH.issuer);
-    await time.increaseTo(Date.UTC(2027, 4, 20) / 1000);
+    await time.increaseTo(firstSecondAfter(doc));
     expect((await verify(qr, { registry: env.reader })).verdict).to.equal("EXPIRED");
   });
 
@@ -130,7 +129,7 @@ describe("SDK verify against the real contracts", function () {
     expect(result.mode).to.equal("offline");
     expect(result.trustList!.ageSeconds).to.equal(3600);
     expect(result.checks.hash.result).to.equal("skipped");
-    const stranger = await issueWithQr(env.address, env.clientFor, { ...sample("01"), permitNumber: "CH-X-1" }, ACCOUNT.CH.issuer, ACCOUNT.stranger, false);
+    const stranger = await issueWithQr(env.address, env.clientFor, { ...doc, permitNumber: "CH-X-1" }, ACCOUNT.CH.issuer, ACCOUNT.stranger, false);
     expect((await verify(stranger.qr, { trustList })).verdict).to.equal("UNTRUSTED_SIGNER");
   });
 
