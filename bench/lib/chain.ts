@@ -6,38 +6,23 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { network } from "hardhat";
-import { createPublicClient, createWalletClient, custom, type Hex } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
-import { hardhat } from "viem/chains";
+import { type Hex } from "viem";
 import {
   createRegistryClient, documentHash, encodeQrPayload, newSalt, parsePermitDocument, permitIdOf, permitInputOf, signPermitAnchor, type PermitDocument,
 } from "../../src/sdk";
 
-export const MNEMONIC = "test test test test test test test test test test test junk";
+export { HARDHAT_MNEMONIC as MNEMONIC } from "../../scripts/lib/hardhatViem";
+import { hardhatAccount, hardhatPublicClient, hardhatWalletClient } from "../../scripts/lib/hardhatViem";
 /** Account index of each actor in scripts/lib/fixture.ts. */
 export const ACCOUNT = { governance: 0, CH: { issuer: 3, customs: 4 }, JP: { customs: 10 } } as const;
 
-/** Hardhat's in-process provider puts revert data in `error.data` without the JSON-RPC code viem expects. */
-const provider = {
-  async request(args: { method: string; params?: unknown[] }) {
-    try {
-      return await network.provider.request(args);
-    } catch (e) {
-      const data = (e as { data?: unknown }).data;
-      if (typeof data === "string") throw Object.assign(new Error((e as Error).message), { code: 3, data });
-      throw e;
-    }
-  },
-};
-
-export const publicClient = createPublicClient({ chain: hardhat, transport: custom(provider) });
-export const viemAccount = (index: number) => mnemonicToAccount(MNEMONIC, { addressIndex: index });
+export const publicClient = hardhatPublicClient;
+export const viemAccount = hardhatAccount;
 
 export function registryClients(address: Hex, fromBlock = 0n) {
   return {
     writer: (index: number) =>
-      createRegistryClient({ publicClient, walletClient: createWalletClient({ chain: hardhat, account: viemAccount(index), transport: custom(provider) }), address, fromBlock }),
+      createRegistryClient({ publicClient, walletClient: hardhatWalletClient(index), address, fromBlock }),
     reader: createRegistryClient({ publicClient, address, fromBlock }),
   };
 }

@@ -3,16 +3,12 @@
  * plain values into the contract's `PermitInput` / `PermitRecord` shapes and rebuilding a
  * record from the chain's events. (The SDK has its own viem-based equivalents in src/sdk/chain.)
  */
-import { AbiCoder, keccak256, solidityPacked, toUtf8Bytes, zeroPadBytes, hexlify, type Log } from "ethers";
+import { AbiCoder, keccak256, solidityPacked, toUtf8Bytes, hexlify, type Log } from "ethers";
 import type { PermitRegistry } from "../../typechain-types";
+import { DOCUMENT_TYPE_NUMBER } from "../../src/sdk/chain/terms";
 
-export const DocType = {
-  CITES_EXPORT_PERMIT: 0,
-  CITES_IMPORT_PERMIT: 1,
-  CITES_REEXPORT_CERTIFICATE: 2,
-  CITES_OTHER_CERTIFICATE: 3,
-  EPHYTO_CERTIFICATE: 4,
-} as const;
+/** The contract's DocumentType numbers (one definition, in the SDK). */
+export const DocType = DOCUMENT_TYPE_NUMBER;
 export const Role = { NONE: 0, AUTHORITY_ADMIN: 1, ISSUER: 2, CUSTOMS: 3 } as const;
 export const Status = { NONE: 0, ISSUED: 1, ENDORSED: 2, USED: 3, CANCELLED: 4, REPLACED: 5 } as const;
 export const Verification = {

@@ -7,41 +7,25 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { createPublicClient, createWalletClient, custom, http as httpTransport, type Hex } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { createPublicClient, http as httpTransport, type Hex } from "viem";
 import { hardhat } from "viem/chains";
 import { deployRegistryFixture } from "../../../scripts/lib/fixture";
+import { hardhatAccount, hardhatPublicClient, hardhatWalletClient } from "../../../scripts/lib/hardhatViem";
 import {
   createRegistryClient, documentHash, encodeQrPayload, newSalt, permitIdOf, permitInputOf, signPermitAnchor, type PermitDocument,
 } from "../../../src/sdk";
 
-const MNEMONIC = "test test test test test test test test test test test junk";
 /** Account index of each actor in scripts/lib/fixture.ts. */
 export const ACCOUNT = { governance: 0, stranger: 1, CH: { admin: 2, issuer: 3, customs: 4 }, FR: { admin: 5, issuer: 6, customs: 7 }, JP: { admin: 8, issuer: 9, customs: 10 }, SG: { admin: 11, issuer: 12, customs: 13 } } as const;
 
-/**
- * Hardhat's in-process provider puts revert bytes in `error.data` without a JSON-RPC code; a real
- * node answers code 3 ("execution reverted") with the data, which is what viem decodes.
- */
-const provider = {
-  async request(args: { method: string; params?: unknown[] }) {
-    try {
-      return await network.provider.request(args);
-    } catch (e) {
-      const data = (e as { data?: unknown }).data;
-      if (typeof data === "string") throw Object.assign(new Error((e as Error).message), { code: 3, data });
-      throw e;
-    }
-  },
-};
-export const publicClient = createPublicClient({ chain: hardhat, transport: custom(provider) });
-export const account = (index: number) => mnemonicToAccount(MNEMONIC, { addressIndex: index });
+export const publicClient = hardhatPublicClient;
+export const account = hardhatAccount;
 
 export async function setup() {
   const fixture = await deployRegistryFixture();
   const address = (await fixture.registry.getAddress()) as Hex;
   const clientFor = (index: number) =>
-    createRegistryClient({ publicClient, walletClient: createWalletClient({ chain: hardhat, account: account(index), transport: custom(provider) }), address });
+    createRegistryClient({ publicClient, walletClient: hardhatWalletClient(index), address });
   return { fixture, address, clientFor, reader: createRegistryClient({ publicClient, address }) };
 }
 
