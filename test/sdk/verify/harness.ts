@@ -85,7 +85,7 @@ export async function startRpcEndpoint() {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    client: createPublicClient({ chain: hardhat, transport: httpTransport(url, { retryCount: 0, timeout: 2_000 }) }),
+    client: createPublicClient({ chain: hardhat, transport: httpTransport(url, { retryCount: 0, timeout: 15_000 }) }),
     stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
