@@ -5,9 +5,12 @@
  * viem's pure-JavaScript recovery otherwise (browsers, unsupported platforms). Both give the same
  * address; where the native library refuses a signature, the pure path decides.
  */
-import { getAddress, hexToBytes, keccak256, recoverAddress, type Address, type Hex } from "viem";
+import { bytesToHex, getAddress, hexToBytes, keccak256, recoverAddress, type Address, type Hex } from "viem";
 
-type NativeSecp256k1 = { ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed?: boolean): Uint8Array };
+type NativeSecp256k1 = {
+  ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed?: boolean): Uint8Array;
+  ecdsaSign(msg32: Uint8Array, privateKey: Uint8Array): { signature: Uint8Array; recid: number };
+};
 let native: NativeSecp256k1 | null | undefined;
 
 function loadNative(): NativeSecp256k1 | null {
@@ -39,4 +42,18 @@ export async function recoverSigner(digest: Hex, signature: Hex): Promise<Addres
     }
   }
   return recoverAddress({ hash: digest, signature });
+}
+
+/**
+ * Signs a 32-byte digest natively (RFC 6979 nonce, low-s: the same bytes viem produces), or
+ * returns undefined where the native library is not available so the caller uses viem.
+ */
+export function signDigestNative(digest: Hex, privateKey: Hex): Hex | undefined {
+  const lib = loadNative();
+  if (!lib) return undefined;
+  const { signature, recid } = lib.ecdsaSign(hexToBytes(digest), hexToBytes(privateKey));
+  const out = new Uint8Array(65);
+  out.set(signature);
+  out[64] = 27 + recid;
+  return bytesToHex(out);
 }

@@ -34,3 +34,19 @@ describe("signer recovery (native libsecp256k1 with the pure-JavaScript fallback
     );
   });
 });
+
+describe("native digest signing", function () {
+  it("gives exactly viem's signature bytes (RFC 6979, low-s), for random keys and digests", async function () {
+    const { signDigestNative } = await import("../../../src/sdk/qr/recover");
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 64 }), async (bytes) => {
+        const key = generatePrivateKey();
+        const digest = keccak256(bytes);
+        const native = signDigestNative(digest, key);
+        expect(native, "libsecp256k1 is available in Node").to.be.a("string");
+        expect(native).to.equal(await privateKeyToAccount(key).sign({ hash: digest }));
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
