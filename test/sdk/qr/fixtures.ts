@@ -7,7 +7,8 @@ import { Jimp } from "jimp";
 import { permitIdOf } from "../../../src/sdk/ids";
 import { encodeQrPayload, signPermitAnchor, type FullQrPayload, type JsonObject } from "../../../src/sdk/qr";
 
-export const SAMPLES_DIR = path.resolve(__dirname, "../../../../shared/domain/samples");
+/** The repo's copies of the domain samples (the same files as shared/domain/samples). */
+export const SAMPLES_DIR = path.resolve(__dirname, "../document/fixtures");
 
 /** Hardhat account #0: a well-known test key, never use it for anything real. */
 export const OFFICER_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
