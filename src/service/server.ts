@@ -4,7 +4,7 @@
  * indexer, trust list → HTTP. Reconciles with the chain at start: outbox entries a crash left
  * in flight are re-claimed, and permits the chain lost are anchored again.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
@@ -92,6 +92,10 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     } else {
       rpcUrl = config.chain.rpcUrl;
       deployment = readDeployment(config.chain.deployment, config.chain.deploymentsDir);
+      // An external chain's officers come from their operator: OFFICER_KEYS_FILE names a keys file
+      // like the one `permit-registry network up` writes ({ countries: { CH: { admin, issuer, customs } } }).
+      const keysFile = (options.env ?? process.env).OFFICER_KEYS_FILE;
+      if (keysFile) credentialsFile = await importOfficerKeys(store, keystore, keysFile, config.dataDir, log);
     }
 
     const chain = new ChainGateway({ rpcUrl, deployment, confirmations: config.confirmations });
@@ -149,13 +153,29 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
   }
 }
 
+/** External chain: imports officers' keys from a keys file; officers already known are kept. */
+async function importOfficerKeys(store: Store, keystore: OfficerKeystore, file: string, dataDir: string, log: (line: string) => void): Promise<string> {
+  let keys: BootstrapKeys;
+  try {
+    keys = JSON.parse(readFileSync(file, "utf8")) as BootstrapKeys;
+    if (!keys.countries || typeof keys.countries !== "object") throw new TypeError("no `countries` object");
+  } catch (err) {
+    throw new Error(`OFFICER_KEYS_FILE ${file} is not a keys file ({ "countries": { "CH": { "admin": {address, privateKey}, ... } } }): ${(err as Error).message}`);
+  }
+  const file2 = await storeDemoAuthorities(store, keystore, keys, dataDir, "credentials.json");
+  log(`imported officers of ${Object.keys(keys.countries).join(", ")} from ${file}; their tokens are in ${file2}`);
+  return file2;
+}
+
 /** First embedded start: the demo authorities' keys go into the keystore and their tokens to a file. */
-async function storeDemoAuthorities(store: Store, keystore: OfficerKeystore, keys: BootstrapKeys, dataDir: string): Promise<string> {
-  const credentials: Record<string, Record<string, string>> = {};
+async function storeDemoAuthorities(store: Store, keystore: OfficerKeystore, keys: BootstrapKeys, dataDir: string, fileName = "demo-credentials.json"): Promise<string> {
+  const file = path.join(dataDir, fileName);
+  const credentials: Record<string, Record<string, string>> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
   for (const [country, roles] of Object.entries(keys.countries)) {
-    credentials[country] = {};
+    credentials[country] ??= {};
     for (const [key, role] of Object.entries(DEMO_ROLES)) {
       const pair = roles[key as keyof typeof roles];
+      if (!pair || (await store.findOfficerByAddress(pair.address))) continue;
       const token = generateToken();
       await store.insertOfficer({
         id: randomUUID(),
@@ -169,7 +189,6 @@ async function storeDemoAuthorities(store: Store, keystore: OfficerKeystore, key
       credentials[country][key] = token.token;
     }
   }
-  const file = path.join(dataDir, "demo-credentials.json");
   writeFileSync(file, JSON.stringify(credentials, null, 2) + "\n", { mode: 0o600 });
   return file;
 }

@@ -4,15 +4,11 @@
  * every pending permit is anchored exactly once.
  */
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
 import { parseEventLogs, type Hex } from "viem";
 import { permitRegistryAbi } from "../../src/sdk/chain";
-import { OfficerKeystore } from "../../src/service/auth/keystore";
-import { generateToken } from "../../src/service/auth/tokens";
-import { openStore } from "../../src/service/store";
 import { startService, type ServiceHandle } from "../../src/service/server";
 import { rpcUrlOf } from "../../src/network/rpc";
 import { gethAvailable, haltChain, permitDocument, resumeChain, startTestNetwork, type TestNetwork } from "./harness";
@@ -34,24 +30,18 @@ describe("the service on a 3-validator Clique network", function () {
       return startTestNetwork({ validators: 3, periodSeconds: 1, name: "poa-service-2" });
     });
     dataDir = mkdtempSync(path.join(os.tmpdir(), "permit-service-poa-"));
-    // External mode: the operator registers the officers' keys; here the network's CH issuer.
-    const store = await openStore({ kind: "sqlite", path: path.join(dataDir, "registry.sqlite") });
-    const keystore = new OfficerKeystore({ passphrase: PASSPHRASE, scrypt: { N: 2 ** 10, r: 8, p: 1 } });
-    const issuer = net.keys.countries.CH.issuer;
-    this.token = generateToken();
-    await store.insertOfficer({
-      id: randomUUID(), country: "CH", role: "ISSUER", name: "CH issuer", address: issuer.address,
-      tokenHash: this.token.tokenHash, encryptedKey: await keystore.encrypt(issuer.privateKey),
-    });
-    await store.close();
+    // External mode: the officers' keys come from the network's keys file (OFFICER_KEYS_FILE).
+    const keysFile = path.join(dataDir, "network-keys.json");
+    writeFileSync(keysFile, JSON.stringify(net.keys));
     service = await startService({
       env: {
         ...process.env, DATA_DIR: dataDir, PORT: "0", RPC_URL: rpcUrlOf(net.node(0)), DEPLOYMENT: net.name,
-        DEPLOYMENTS_DIR: net.deploymentsDir, KEYSTORE_PASSPHRASE: PASSPHRASE, OUTBOX_INTERVAL_MS: "200",
+        DEPLOYMENTS_DIR: net.deploymentsDir, KEYSTORE_PASSPHRASE: PASSPHRASE, OUTBOX_INTERVAL_MS: "200", OFFICER_KEYS_FILE: keysFile,
       },
       fastKeystore: true,
       log: () => undefined,
     });
+    this.token = { token: JSON.parse(readFileSync(service.credentialsFile!, "utf8")).CH.issuer as string };
   });
 
   after(async function () {
