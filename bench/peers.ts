@@ -10,15 +10,22 @@
  * bytecode is PUSH0-free, so all three run on it unchanged. Each transaction is kept under
  * Osaka's 16,777,216 gas cap (EIP-7825), so EAS batches are split.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { ethers, network } from "hardhat";
-import type { Hex } from "viem";
+import type { NonceManager } from "ethers";
+import { createPublicClient, createWalletClient, http, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { createRegistryClient } from "../src/sdk/chain";
+import { loadOrCreateMnemonic, mnemonicKey, startAnvil } from "../src/service/chain/anvil";
+import { bootstrapEmbedded } from "../src/service/chain/bootstrap";
 import { EAS, SchemaEncoder } from "@ethereum-attestation-service/eas-sdk";
 import { deployRegistryFixture } from "../scripts/lib/fixture";
 import { CancelReason, makeInput, permitIdOf as permitIdOfScript, recordFromChain, type PermitInputStruct } from "../scripts/lib/permits";
 import { exportTrustList, verify, type PermitInput } from "../src/sdk";
 import { barChartSvg } from "./lib/chart";
-import { ACCOUNT, MNEMONIC, issueWithQr, publicClient, registryClients, samplePermit } from "./lib/chain";
+import { issueWithQr, publicClient, registryClients, samplePermit } from "./lib/chain";
 import { machine, round, underLoad, rate, type LoadResult } from "./lib/measure";
 import { EAS_SCHEMAS, deployDocumentStore, deployEas } from "./lib/peers";
 import { renderBenchmarksDoc, type PeersResult } from "./lib/report";
@@ -49,10 +56,44 @@ type GasRow = {
 
 const randomHash = () => ethers.hexlify(ethers.randomBytes(32));
 const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) => Number((await (await tx).wait())!.gasUsed);
-const wallet = (index: number) => new ethers.Wallet(ethers.HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`).privateKey, ethers.provider);
 /** Installed version (some packages do not export their package.json). */
 const packageVersion = (name: string): string => JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")).version;
 const chunks = <T>(items: T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/** The embedded chain as the service starts it: Anvil (london) with the registry bootstrapped. */
+async function startEmbeddedChain() {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "permit-bench-anvil-"));
+  const quiet = () => undefined;
+  const mnemonic = loadOrCreateMnemonic(dataDir, quiet);
+  const anvil = await startAnvil({ dataDir, mnemonic, log: quiet });
+  try {
+    const boot = await bootstrapEmbedded({ rpcUrl: anvil.rpcUrl, dataDir, mnemonic, countries: ["CH", "JP"], log: quiet });
+    if (boot.status !== "deployed") throw new Error(`unexpected bootstrap status ${boot.status}`);
+    const chain = { id: anvil.chainId, name: "embedded", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [anvil.rpcUrl] } } };
+    const publicClient = createPublicClient({ chain, transport: http(anvil.rpcUrl), pollingInterval: 50 });
+    const walletClient = createWalletClient({ chain, account: privateKeyToAccount(boot.countries.CH.issuer.privateKey), transport: http(anvil.rpcUrl) });
+    const sdkIssuer = createRegistryClient({ publicClient, walletClient, address: boot.deployment.registry.address });
+    // No request cache (a cached "pending" nonce goes stale between back-to-back sends), and one
+    // NonceManager per account (two managers of one account hand out the same nonces).
+    const provider = new ethers.JsonRpcProvider(anvil.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 50, cacheTimeout: -1 });
+    const wallets = new Map<number, NonceManager>();
+    return {
+      sdkIssuer,
+      wallet: (index: number) => {
+        if (!wallets.has(index)) wallets.set(index, new ethers.NonceManager(new ethers.Wallet(mnemonicKey(mnemonic, index).privateKey, provider)));
+        return wallets.get(index)!;
+      },
+      stop: async () => {
+        provider.destroy();
+        await anvil.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await anvil.stop();
+    throw err;
+  }
+}
 
 async function main() {
   const started = Date.now();
@@ -201,14 +242,19 @@ async function main() {
     throughput.push({ system, client, batch, documents, transactions, seconds: round(seconds, 2), perSecond: round(documents / seconds) });
     log(`throughput ${system} ×${batch}: ${round(documents / seconds)} documents/s`);
   };
-  const sdkIssuer = registryClients(registryAddress).writer(ACCOUNT.CH.issuer);
+  // Throughput runs on the product's embedded chain (Anvil from npm, as `npm start` runs it),
+  // over HTTP JSON-RPC, with every system deployed there fresh.
+  const embedded = await startEmbeddedChain();
+  const sdkIssuer = embedded.sdkIssuer;
   const sdkInput = (): PermitInput => {
     const i = permitInput();
     return { permitNumber: i.permitNumber as Hex, documentHash: i.documentHash as Hex, terms: BigInt(i.terms), importPermitId: i.importPermitId as Hex, originPermitId: i.originPermitId as Hex, quantities: i.quantities.map(BigInt) };
   };
-  const storeClient = store.connect(wallet(20));
-  const easClient = new EAS(await eas.getAddress());
-  easClient.connect(wallet(21));
+  const storeClient = await deployDocumentStore(embedded.wallet(2));
+  const embeddedEas = await deployEas(embedded.wallet(3));
+  const easClient = new EAS(await embeddedEas.eas.getAddress());
+  easClient.connect(embedded.wallet(3));
+  const embeddedSchemas = embeddedEas.schemas;
   for (const batch of BATCH_SIZES) {
     await timed("ours", "permit-registry SDK (viem)", batch, async () => {
       if (batch === 1) await sdkIssuer.issue(sdkInput());
@@ -222,14 +268,15 @@ async function main() {
     });
     await timed("eas", "@ethereum-attestation-service/eas-sdk (ethers 6)", batch, async () => {
       if (batch === 1) {
-        await (await easClient.attest({ schema: schemas.permit, data: attestation(permitAttestationData(permitInput())) })).wait();
+        await (await easClient.attest({ schema: embeddedSchemas.permit, data: attestation(permitAttestationData(permitInput())) })).wait();
         return 1;
       }
       const parts = chunks(Array.from({ length: batch }, () => attestation(permitAttestationData(permitInput()))), easChunk);
-      for (const part of parts) await (await easClient.multiAttest([{ schema: schemas.permit, data: part }])).wait();
+      for (const part of parts) await (await easClient.multiAttest([{ schema: embeddedSchemas.permit, data: part }])).wait();
       return parts.length;
     });
   }
+  await embedded.stop();
 
   // ---- 3. Verification: our online verify vs reading an EAS attestation and its status ----
   const chainNow = new Date(Number((await ethers.provider.getBlock("latest"))!.timestamp) * 1000);
@@ -280,7 +327,7 @@ async function main() {
   // ---- Results ----
   const result = {
     date: new Date().toISOString(),
-    machine: { ...machine(), hardfork, chain: "Hardhat in-process network (EDR), automine" },
+    machine: { ...machine(), hardfork, chain: "gas and verification on Hardhat's in-process network (EDR), throughput on the embedded Anvil chain; automine" },
     peers: {
       documentStore: { package: "@govtechsg/document-store", version: packageVersion("@govtechsg/document-store"), contract: "DocumentStore" },
       eas: {

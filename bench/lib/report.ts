@@ -146,11 +146,13 @@ EAS \`getAttestation\` ${n(r.readGas.eas)}.
 
 ## Anchoring throughput
 
-Documents anchored per second, each through its own client library, waiting for each receipt,
-signing locally (viem local account; ethers \`Wallet\`), for ~${Math.round(r.throughput[0]?.seconds ?? 2)} s per cell.
+Documents anchored per second on the **embedded chain** (Anvil from npm, london, automine — the
+chain \`npm start\` runs), over HTTP JSON-RPC, each system deployed there fresh and driven through its
+own client library, waiting for each receipt (receipt polling every 50 ms), signing locally (viem
+local account; ethers \`Wallet\` behind a \`NonceManager\`), for ~${Math.round(r.throughput[0]?.seconds ?? 2)} s per cell.
 For EAS a "batch of 50/200" is ${Math.ceil(50 / r.peers.eas.multiAttestChunk)}/${Math.ceil(200 / r.peers.eas.multiAttestChunk)} multiAttest transactions. Our SDK
-simulates each write first (so reverts decode to typed errors) and decodes the permit ids from
-the receipt; the others send and wait.
+sends a batch with a gas bound (a single write is simulated first, so reverts decode to typed
+errors) and decodes the permit ids from the receipt; the others send and wait.
 
 ![throughput](../bench/results/peers-throughput.svg)
 
@@ -159,11 +161,9 @@ the receipt; the others send and wait.
 ${throughputRows.join("\n")}
 
 Goal (service issue): ≥ 1,000 permits/s end to end → the SDK alone reaches ${n(tp("ours", 200)?.perSecond)}/s in batches
-of 200 and ${n(tp("ours", 1)?.perSecond)}/s one by one on this machine's in-process chain; a real
-proof-of-authority node adds block intervals and networking, so the service must batch. Rates are
-not monotonic in batch size here (the machine was shared, load average 6–8 on 2 cores); per
-batch our SDK runs the whole batch three times before it is mined (simulate, estimateGas, send)
-and decodes every log of the receipt, which is worth profiling before the service issue.
+of 200 and ${n(tp("ours", 1)?.perSecond)}/s one by one on the embedded chain; a real
+proof-of-authority node adds block intervals and networking, so the service batches (see
+docs/service-benchmark.md for the service end to end, and docs/replay.md for a Clique network).
 
 ## Verification
 
