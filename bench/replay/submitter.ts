@@ -6,8 +6,7 @@
  */
 import { encodeFunctionData, keccak256, type Address, type Hex } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { permitRegistryAbi, DOCUMENT_TYPE_NUMBER, type PermitInput, type PermitRecord } from "../../src/sdk/chain";
-import { countryToBytes2 } from "../../src/sdk/ids";
+import { permitRegistryAbi, toContractRecord, type PermitInput, type PermitRecord } from "../../src/sdk/chain";
 import { rpc, rpcBatch } from "./rpc";
 
 export type TxKind = "issue" | "endorse" | "use" | "cancel";
@@ -37,24 +36,8 @@ export type Officer = { country: string; role: "issuer" | "customs"; address: Ad
 
 type OfficerState = Officer & { account: PrivateKeyAccount; nonce: number; outbox: SentTx[]; sending: boolean; attempts: number };
 
-/** The contract's struct for a record (the SDK's client keeps its own copy private). */
-export function contractRecord(r: PermitRecord) {
-  return {
-    permitId: r.permitId,
-    documentHash: r.documentHash,
-    docType: DOCUMENT_TYPE_NUMBER[r.documentType],
-    exportingCountry: countryToBytes2(r.exportingCountry),
-    importingCountry: countryToBytes2(r.importingCountry),
-    validUntil: Number(r.validUntil),
-    issuedAt: Number(r.issuedAt),
-    issuer: r.issuer,
-    importPermitId: r.importPermitId,
-    originPermitId: r.originPermitId,
-    replacesPermitId: r.replacesPermitId,
-    authorised: [...r.authorised],
-    exported: [...r.exported],
-  };
-}
+/** The contract's struct for a record: the SDK client's own conversion. */
+export const contractRecord = toContractRecord;
 
 const contractInput = (input: PermitInput) => ({ ...input, quantities: [...input.quantities] });
 

@@ -400,7 +400,8 @@ function toContractInput(input: PermitInput) {
   return { ...input, quantities: [...input.quantities] };
 }
 
-function toContractRecord(r: PermitRecord) {
+/** A record in the contract's struct form (as `endorseExport` and `verify` take it). */
+export function toContractRecord(r: PermitRecord) {
   return {
     permitId: r.permitId,
     documentHash: r.documentHash,
