@@ -1,24 +1,9 @@
 /** How the CLI prints a permit record (GET /permits/{id}, and the answers of endorse/use/cancel). */
+import type { PermitView } from "../../service/domain/views";
 import { paint, table } from "../lib/output";
 
-/** The parts of the API's PermitView the CLI prints. */
-export type PermitView = {
-  permitId: string;
-  permitNumber: string;
-  issuingCountry: string;
-  documentType: string;
-  status: string;
-  failureReason: string | null;
-  exportingCountry: string | null;
-  importingCountry: string | null;
-  validUntil: string | null;
-  txHash: string | null;
-  blockNumber: number | null;
-  lines: { line: number; scientificName?: string; unit?: string; authorised: number; exported: number | null }[];
-  history: { event: string; officer: string | null; country: string | null; txHash: string; blockNumber: number; at: string | null; data: unknown }[];
-  nonCompliance: boolean;
-  links: { self: string; qrPng: string; qrSvg: string; pdf: string; verify: string };
-};
+/** The service's answer for a permit (the same type the service sends). */
+export type { PermitView } from "../../service/domain/views";
 
 const STATUS_COLOUR: Record<string, "green" | "red" | "yellow"> = {
   ISSUED: "green", ENDORSED: "green", PENDING: "yellow", USED: "yellow", CANCELLED: "red", REPLACED: "yellow", FAILED: "red",
