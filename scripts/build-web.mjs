@@ -6,7 +6,8 @@
  *
  * The pages import pure SDK modules (schema, code lists, QR readers, the verify function for the
  * offline mode). Two Node-only imports under them get browser stand-ins: `node:zlib` (fflate) and
- * `jimp` (never called in the browser); `Buffer` comes from the `buffer` package.
+ * `jimp` (never called in the browser); `Buffer` comes from the `buffer` package. The native
+ * crypto bindings (`keccak`, `secp256k1`) stay out: the SDK only loads them under Node.
  *
  *   node scripts/build-web.mjs [--watch]
  */
@@ -37,6 +38,8 @@ const options = {
     jimp: path.join(web, "shims", "jimp.ts"),
   },
   inject: [path.join(web, "shims", "buffer.ts")],
+  // Native bindings the SDK loads only under Node (src/sdk/crypto.ts); the browser uses viem's code.
+  external: ["keccak", "secp256k1"],
   define: { "process.env.NODE_ENV": '"production"', global: "globalThis" },
 };
 

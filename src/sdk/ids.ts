@@ -1,4 +1,5 @@
-import { concatHex, hexToString, keccak256, stringToHex, toHex, size, type Hex } from "viem";
+import { concatHex, hexToString, stringToHex, toHex, size, type Hex } from "viem";
+import { keccak256 } from "./crypto";
 import { PermitRegistryError } from "./errors";
 
 /** Permit numbers are anchored as a right-padded UTF-8 `bytes32`, so at most 32 bytes. */

@@ -1,6 +1,7 @@
 /** permit-registry SDK: documents, QR codes, chain clients and verification. */
 export * from "./errors";
 export * from "./ids";
+export { nativeCrypto } from "./crypto";
 export * from "./document";
 export * from "./qr";
 export * from "./chain";

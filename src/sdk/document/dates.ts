@@ -16,7 +16,9 @@ function daysInMonth(year: number, month: number): number {
 export function parseIsoDate(value: string): CalendarDate | undefined {
   const match = ISO_DATE.exec(value);
   if (!match) return undefined;
-  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   return { year, month, day };
 }

@@ -32,7 +32,20 @@ export function text(max: number) {
   return nonBlank().refine((v) => v.length <= max, rule("text.maxLength", `must be at most ${max} characters`));
 }
 
-const utf8 = new TextEncoder();
+/** Bytes of `value` in UTF-8 (a lone surrogate counts 3, as TextEncoder writes U+FFFD), without encoding it. */
+export function utf8ByteLength(value: string): number {
+  let bytes = 0;
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < value.length && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
 // eslint-disable-next-line no-control-regex
 const CONTROL_OR_EDGE_SPACE = /[\u0000-\u001f\u007f-\u009f]|^\s|\s$/;
 
@@ -40,7 +53,7 @@ const CONTROL_OR_EDGE_SPACE = /[\u0000-\u001f\u007f-\u009f]|^\s|\s$/;
 export function permitNumber() {
   return nonBlank()
     .refine(
-      (v) => utf8.encode(v).length <= MAX_PERMIT_NUMBER_BYTES,
+      (v) => utf8ByteLength(v) <= MAX_PERMIT_NUMBER_BYTES,
       rule("permitNumber.maxBytes32", `must be at most ${MAX_PERMIT_NUMBER_BYTES} bytes in UTF-8`),
     )
     .refine((v) => !CONTROL_OR_EDGE_SPACE.test(v), rule("permitNumber.format", "must not contain control characters or start/end with whitespace"));

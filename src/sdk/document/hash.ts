@@ -2,7 +2,8 @@
  * The document hash anchored on chain: `keccak256(salt ‖ utf8(JCS(document)))`. The QR code and
  * the contracts rely on exactly this definition; see docs/document-hashing.md.
  */
-import { bytesToHex, concatBytes, hexToBytes, isHex, keccak256, type Hex } from "viem";
+import { bytesToHex, hexToBytes, isHex, type Hex } from "viem";
+import { keccak256 } from "../crypto";
 import { canonicalBytes } from "./canonical";
 import { InvalidSaltError, SecureRandomUnavailableError } from "./errors";
 import type { PermitDocument } from "./schema";
@@ -45,5 +46,9 @@ export function assertSalt(salt: unknown): asserts salt is Hex {
  */
 export function documentHash(document: PermitDocument, salt: Hex): Hex {
   assertSalt(salt);
-  return keccak256(concatBytes([hexToBytes(salt), canonicalBytes(document)]));
+  const text = canonicalBytes(document);
+  const bytes = new Uint8Array(SALT_BYTES + text.length);
+  bytes.set(hexToBytes(salt), 0);
+  bytes.set(text, SALT_BYTES);
+  return keccak256(bytes);
 }

@@ -45,29 +45,55 @@ export class NotJsonError {
  * Converts a decoded CBOR item (maps as `Map`) to JSON, throwing `NotJsonError` for anything else:
  * non-text keys, byte strings, tags that decode to objects, bigints, NaN/±Infinity, nesting deeper
  * than `MAX_DOCUMENT_DEPTH`, or more than `budget.nodes` values in all (shared references could
- * otherwise expand a small payload exponentially). Keys are defined as own properties, so a
- * `"__proto__"` key stays data.
+ * otherwise expand a small payload exponentially). A `"__proto__"` key is defined as an own
+ * property, so it stays data. The error's path (`document.items[1].quantity`) is only built on
+ * failure: this runs on every verification.
  */
-export function cborToJson(value: unknown, path: string, budget: { nodes: number }, depth = 0): JsonValue {
-  if (--budget.nodes < 0 || depth > MAX_DOCUMENT_DEPTH) throw new NotJsonError(path);
+export function cborToJson(value: unknown, path: string, budget: { nodes: number }): JsonValue {
+  const trail: (string | number | symbol)[] = [];
+  try {
+    return convert(value, budget, trail);
+  } catch (err) {
+    if (err === NOT_JSON) throw new NotJsonError(path + trail.map((k) => (typeof k === "number" ? `[${k}]` : k === KEY ? "{key}" : `.${String(k)}`)).join(""));
+    throw err;
+  }
+}
+
+const NOT_JSON = Symbol("not JSON");
+/** Marks a non-text key in the trail. */
+const KEY = Symbol("key");
+
+/** On failure `trail` holds the path to the offending value (segments are pushed on the way down and left in place on a throw). */
+function convert(value: unknown, budget: { nodes: number }, trail: (string | number | symbol)[]): JsonValue {
+  if (--budget.nodes < 0 || trail.length > MAX_DOCUMENT_DEPTH) throw NOT_JSON;
   if (value === null || typeof value === "string" || typeof value === "boolean") return value;
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new NotJsonError(path);
+    if (!Number.isFinite(value)) throw NOT_JSON;
     return value;
   }
-  if (Array.isArray(value)) return value.map((item, i) => cborToJson(item, `${path}[${i}]`, budget, depth + 1));
+  if (Array.isArray(value)) {
+    const array: JsonValue[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      trail.push(i);
+      array[i] = convert(value[i], budget, trail);
+      trail.pop();
+    }
+    return array;
+  }
   if (value instanceof Map) {
     const object: JsonObject = {};
     for (const [key, item] of value) {
-      if (typeof key !== "string") throw new NotJsonError(`${path}{key}`);
-      Object.defineProperty(object, key, {
-        value: cborToJson(item, `${path}.${key}`, budget, depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      if (typeof key !== "string") {
+        trail.push(KEY);
+        throw NOT_JSON;
+      }
+      trail.push(key);
+      const converted = convert(item, budget, trail);
+      trail.pop();
+      if (key === "__proto__") Object.defineProperty(object, key, { value: converted, enumerable: true, writable: true, configurable: true });
+      else object[key] = converted;
     }
     return object;
   }
-  throw new NotJsonError(path);
+  throw NOT_JSON;
 }

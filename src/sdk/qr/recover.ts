@@ -1,47 +1,31 @@
 /**
- * Signer recovery for a 32-byte digest and a 65-byte (r ‖ s ‖ v) signature. Uses libsecp256k1
- * through the `secp256k1` package's N-API prebuilds where available (Node: ~100× faster than pure
- * JavaScript, which is what makes thousands of offline verifications per second possible), and
- * viem's pure-JavaScript recovery otherwise (browsers, unsupported platforms). Both give the same
+ * Signer recovery for a 32-byte digest and a 65-byte (r ‖ s ‖ v) signature, on libsecp256k1 where
+ * Node can load it (see `../crypto`) and on viem's pure JavaScript otherwise. Both give the same
  * address; where the native library refuses a signature, the pure path decides.
  */
-import { bytesToHex, getAddress, hexToBytes, keccak256, recoverAddress, type Address, type Hex } from "viem";
-
-type NativeSecp256k1 = {
-  ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed?: boolean): Uint8Array;
-  ecdsaSign(msg32: Uint8Array, privateKey: Uint8Array): { signature: Uint8Array; recid: number };
-};
-let native: NativeSecp256k1 | null | undefined;
-
-function loadNative(): NativeSecp256k1 | null {
-  if (native === undefined) {
-    try {
-      // Optional at run time: the browser bundle and platforms without a prebuild use viem.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      native = typeof process !== "undefined" && process.versions?.node ? (require("secp256k1") as NativeSecp256k1) : null;
-    } catch {
-      native = null;
-    }
-  }
-  return native;
-}
+import { bytesToHex, getAddress, hexToBytes, recoverAddress, type Address, type Hex } from "viem";
+import { keccak256Bytes, nativeSecp256k1 } from "../crypto";
 
 export async function recoverSigner(digest: Hex, signature: Hex): Promise<Address> {
-  const lib = loadNative();
-  if (lib) {
-    const sig = hexToBytes(signature);
-    const v = sig[64];
-    const recid = v >= 27 ? v - 27 : v;
-    if (sig.length === 65 && (recid === 0 || recid === 1)) {
-      try {
-        const pub = lib.ecdsaRecover(sig.subarray(0, 64), recid, hexToBytes(digest), false);
-        return getAddress(`0x${keccak256(pub.subarray(1)).slice(-40)}`);
-      } catch {
-        // fall through: let the reference implementation decide (and throw) for odd signatures
-      }
-    }
+  return recoverSignerNative(hexToBytes(digest), hexToBytes(signature)) ?? recoverAddress({ hash: digest, signature });
+}
+
+/**
+ * The native path alone, synchronous, on bytes: the signer, or `undefined` when libsecp256k1 is
+ * not loaded or refuses the signature (then `recoverSigner` lets viem decide, and throw).
+ */
+export function recoverSignerNative(digest: Uint8Array, signature: Uint8Array): Address | undefined {
+  const lib = nativeSecp256k1();
+  if (!lib || signature.length !== 65 || digest.length !== 32) return undefined;
+  const v = signature[64];
+  const recid = v >= 27 ? v - 27 : v;
+  if (recid !== 0 && recid !== 1) return undefined;
+  try {
+    const pub = lib.ecdsaRecover(signature.subarray(0, 64), recid, digest, false);
+    return getAddress(bytesToHex(keccak256Bytes(pub.subarray(1)).subarray(12)));
+  } catch {
+    return undefined;
   }
-  return recoverAddress({ hash: digest, signature });
 }
 
 /**
@@ -49,7 +33,7 @@ export async function recoverSigner(digest: Hex, signature: Hex): Promise<Addres
  * returns undefined where the native library is not available so the caller uses viem.
  */
 export function signDigestNative(digest: Hex, privateKey: Hex): Hex | undefined {
-  const lib = loadNative();
+  const lib = nativeSecp256k1();
   if (!lib) return undefined;
   const { signature, recid } = lib.ecdsaSign(hexToBytes(digest), hexToBytes(privateKey));
   const out = new Uint8Array(65);

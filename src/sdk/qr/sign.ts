@@ -1,33 +1,12 @@
-import { type Address, type Hex, type LocalAccount, type TypedDataDomain, hashTypedData } from "viem";
+import { type Address, type Hex, type LocalAccount, bytesToHex } from "viem";
+import { anchorDigest, PERMIT_ANCHOR_PRIMARY_TYPE, PERMIT_ANCHOR_TYPES, permitAnchorDomain } from "./digest";
 import { recoverSigner } from "./recover";
 import { assertHexBytes, assertPermitAnchor, type PermitAnchorFields } from "./anchor";
 import { InvalidPermitSignatureError, InvalidQrPayloadError } from "./errors";
 
-/** EIP-712 domain name; with {@link PERMIT_ANCHOR_DOMAIN_VERSION} it must match the contract's `EIP712("PermitRegistry", "1")`. */
-export const PERMIT_ANCHOR_DOMAIN_NAME = "PermitRegistry" as const;
-/** EIP-712 domain version. */
-export const PERMIT_ANCHOR_DOMAIN_VERSION = "1" as const;
-
-/** The EIP-712 types: `PermitAnchor(bytes32 permitId,bytes32 documentHash)`. */
-export const PERMIT_ANCHOR_TYPES = {
-  PermitAnchor: [
-    { name: "permitId", type: "bytes32" },
-    { name: "documentHash", type: "bytes32" },
-  ],
-} as const;
-
-/** The EIP-712 primary type. */
-export const PERMIT_ANCHOR_PRIMARY_TYPE = "PermitAnchor" as const;
-
-/** The EIP-712 domain of one registry deployment: the signature is bound to chain and contract. */
-export function permitAnchorDomain(chainId: number, registry: Address) {
-  return {
-    name: PERMIT_ANCHOR_DOMAIN_NAME,
-    version: PERMIT_ANCHOR_DOMAIN_VERSION,
-    chainId,
-    verifyingContract: registry,
-  } as const satisfies TypedDataDomain;
-}
+export {
+  PERMIT_ANCHOR_DOMAIN_NAME, PERMIT_ANCHOR_DOMAIN_VERSION, PERMIT_ANCHOR_PRIMARY_TYPE, PERMIT_ANCHOR_TYPEHASH, PERMIT_ANCHOR_TYPES, permitAnchorDomain,
+} from "./digest";
 
 /** Everything `signTypedData` needs for one anchor; the same object a wallet would show. */
 export function permitAnchorTypedData(anchor: PermitAnchorFields) {
@@ -37,6 +16,19 @@ export function permitAnchorTypedData(anchor: PermitAnchorFields) {
     primaryType: PERMIT_ANCHOR_PRIMARY_TYPE,
     message: { permitId: anchor.permitId, documentHash: anchor.documentHash },
   } as const;
+}
+
+/**
+ * The EIP-712 digest that an officer signs for one anchor:
+ * `keccak256(0x1901 ‖ domainSeparator ‖ keccak256(TYPEHASH ‖ permitId ‖ documentHash))` — exactly
+ * viem's `hashTypedData(permitAnchorTypedData(anchor))` (a test compares them), computed with the
+ * domain separator cached and the native keccak, since it runs once per verification.
+ *
+ * @throws {InvalidQrPayloadError} a field is not well-formed
+ */
+export function permitAnchorDigest(anchor: PermitAnchorFields): Hex {
+  assertPermitAnchor(anchor);
+  return bytesToHex(anchorDigest(anchor));
 }
 
 export type SignPermitAnchorParameters = PermitAnchorFields & {
@@ -82,7 +74,7 @@ export async function recoverPermitSigner(
   assertPermitAnchor(anchor);
   assertHexBytes(signature, 65, "signature");
   try {
-    return await recoverSigner(hashTypedData(permitAnchorTypedData(anchor)), signature);
+    return await recoverSigner(bytesToHex(anchorDigest(anchor)), signature);
   } catch (cause) {
     throw new InvalidPermitSignatureError({ cause, signature });
   }

@@ -1,7 +1,9 @@
-import type { Address, Hex } from "viem";
+import { hexToBytes, type Address, type Hex } from "viem";
 import { documentHash, validatePermitDocument, fromFixedPoint, type PermitDocument } from "../document";
 import { permitIdOf } from "../ids";
 import { decodeQrImage, decodeQrPayload, extractQrPayload, recoverPermitSigner, type QrPayload } from "../qr";
+import { anchorDigest } from "../qr/digest";
+import { recoverSignerNative } from "../qr/recover";
 import { ChainUnreachableError, decodeRegistryError } from "../chain/errors";
 import type { HistoryEntry, RegistryClient } from "../chain/client";
 import { endOfDayUtc } from "../chain/terms";
@@ -102,9 +104,12 @@ export async function verify(input: VerifyInput, options: VerifyOptions = {}): P
   const lines = document?.items.map((i) => ({ line: i.line, authorised: i.quantity, unit: i.unit }));
 
   // 3. Signature by the issuing officer over (permit id, document hash).
+  // The payload's fields are well-formed (decoded), so the native path runs unchecked and
+  // synchronously; where it cannot decide, the checked path does.
+  const anchor = { chainId: payload.chainId, registry: payload.registry, permitId: payload.permitId, documentHash: hash };
   let signer: Address;
   try {
-    signer = await recoverPermitSigner({ chainId: payload.chainId, registry: payload.registry, permitId: payload.permitId, documentHash: hash, signature: payload.signature });
+    signer = recoverSignerNative(anchorDigest(anchor), hexToBytes(payload.signature)) ?? (await recoverPermitSigner({ ...anchor, signature: payload.signature }));
   } catch {
     return { ...base, verdict: "TAMPERED", permitId: payload.permitId, document, lines, checks: { ...base.checks, signature: failed("the signature does not verify") } };
   }
@@ -164,7 +169,7 @@ export async function verify(input: VerifyInput, options: VerifyOptions = {}): P
   } catch (err) {
     const decoded = decodeRegistryError(err);
     if (decoded instanceof ChainUnreachableError) {
-      const fallback = options.trustList ? await offline({ ...result, mode: "offline" }, options.trustList, document, signer, now) : undefined;
+      const fallback = options.trustList ? offline({ ...result, mode: "offline" }, options.trustList, document, signer, now) : undefined;
       return {
         ...result,
         verdict: "CHAIN_UNREACHABLE",
@@ -177,7 +182,7 @@ export async function verify(input: VerifyInput, options: VerifyOptions = {}): P
   }
 }
 
-async function offline(result: VerificationResult, trustList: TrustListSnapshot | undefined, document: PermitDocument | undefined, signer: Address, now: bigint): Promise<VerificationResult> {
+function offline(result: VerificationResult, trustList: TrustListSnapshot | undefined, document: PermitDocument | undefined, signer: Address, now: bigint): VerificationResult {
   result.checks.hash = skipped("offline: the anchored hash is not checked");
   result.checks.status = skipped("offline: the live lifecycle state is not known");
   if (!trustList) {

@@ -1,2 +1,2 @@
-/** Injected by the bundler wherever browser code meets Node's global `Buffer` (the base45 package uses it). */
+/** Injected by the bundler wherever browser code meets Node's global `Buffer` (SDK code paths written for Node use it). */
 export { Buffer } from "buffer";

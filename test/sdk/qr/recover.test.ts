@@ -50,3 +50,19 @@ describe("native digest signing", function () {
     );
   });
 });
+
+describe("native recovery on bytes (the verifier's synchronous path)", function () {
+  it("gives the same signer as the checked path, and undefined for what it cannot decide", async function () {
+    const { recoverSignerNative } = await import("../../../src/sdk/qr/recover");
+    const { hexToBytes } = await import("viem");
+    const account = privateKeyToAccount(generatePrivateKey());
+    const digest = keccak256("0x0102");
+    const signature = await account.sign({ hash: digest });
+    expect(recoverSignerNative(hexToBytes(digest), hexToBytes(signature))).to.equal(account.address);
+    const badV = hexToBytes(signature);
+    badV[64] = 29;
+    expect(recoverSignerNative(hexToBytes(digest), badV)).to.equal(undefined);
+    expect(recoverSignerNative(hexToBytes(digest), hexToBytes(signature).subarray(0, 64))).to.equal(undefined);
+    expect(recoverSignerNative(new Uint8Array(65), new Uint8Array(65))).to.equal(undefined); // r = s = 0: no key
+  });
+});
