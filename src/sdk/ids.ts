@@ -1,6 +1,9 @@
-import { concatHex, hexToString, stringToHex, toHex, size, type Hex } from "viem";
+import { hexToString, stringToHex, toHex, size, type Hex } from "viem";
 import { keccak256 } from "./crypto";
 import { PermitRegistryError } from "./errors";
+
+const COUNTRY = /^[A-Z]{2}$/;
+const utf8 = new TextEncoder();
 
 /** Permit numbers are anchored as a right-padded UTF-8 `bytes32`, so at most 32 bytes. */
 export const MAX_PERMIT_NUMBER_BYTES = 32;
@@ -24,7 +27,7 @@ export class InvalidCountryCodeError extends PermitRegistryError {
 
 /** `"CH"` → `0x4348` (the contract's `bytes2` country key). */
 export function countryToBytes2(country: string): Hex {
-  if (!/^[A-Z]{2}$/.test(country)) throw new InvalidCountryCodeError(country);
+  if (!COUNTRY.test(country)) throw new InvalidCountryCodeError(country);
   return stringToHex(country, { size: 2 });
 }
 
@@ -48,5 +51,12 @@ export function permitNumberToBytes32(permitNumber: string): Hex {
  * issuing country.
  */
 export function permitIdOf(issuingCountry: string, permitNumber: string): Hex {
-  return keccak256(concatHex([countryToBytes2(issuingCountry), permitNumberToBytes32(permitNumber)]));
+  if (!COUNTRY.test(issuingCountry)) throw new InvalidCountryCodeError(issuingCountry);
+  // bytes2 country ‖ bytes32 number, written in place (this runs once per verification).
+  const key = new Uint8Array(34);
+  key[0] = issuingCountry.charCodeAt(0);
+  key[1] = issuingCountry.charCodeAt(1);
+  // encodeInto stops before a character that does not fit, so anything unread is over 32 bytes.
+  if (utf8.encodeInto(permitNumber, key.subarray(2)).read < permitNumber.length) throw new PermitNumberTooLongError(permitNumber);
+  return keccak256(key);
 }

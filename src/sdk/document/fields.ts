@@ -19,12 +19,15 @@ export function keysOf<T extends Record<string, string>>(list: T): [keyof T & st
   return Object.keys(list) as [keyof T & string, ...(keyof T & string)[]];
 }
 
+/** Printable ASCII is always in NFC: most names and addresses skip the normalisation pass. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Text that is not blank and NFC-normalised (so the same name always hashes the same). */
 function nonBlank() {
   return z
     .string()
     .refine((v) => v.trim().length > 0, rule("text.nonEmpty", "must not be empty"))
-    .refine((v) => v === v.normalize("NFC"), rule("text.nfc", "must be in Unicode Normalization Form C"));
+    .refine((v) => PRINTABLE_ASCII.test(v) || v === v.normalize("NFC"), rule("text.nfc", "must be in Unicode Normalization Form C"));
 }
 
 /** Free text: not blank, NFC, at most `max` UTF-16 code units. */

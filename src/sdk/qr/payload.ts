@@ -154,6 +154,12 @@ function inflatePayload(body: string): Buffer {
   }
 }
 
+const COMMON_KEYS = [QR_PAYLOAD_KEYS.mode, QR_PAYLOAD_KEYS.chainId, QR_PAYLOAD_KEYS.registry, QR_PAYLOAD_KEYS.permitId, QR_PAYLOAD_KEYS.salt, QR_PAYLOAD_KEYS.signature];
+const ALLOWED_KEYS: Record<QrPayloadMode, ReadonlySet<unknown>> = {
+  full: new Set([...COMMON_KEYS, QR_PAYLOAD_KEYS.document]),
+  reference: new Set([...COMMON_KEYS, QR_PAYLOAD_KEYS.documentHash]),
+};
+
 function decodeCbor(bytes: Buffer): QrPayload {
   const notWellFormed = cborWellFormedError(bytes);
   if (notWellFormed) throw new MalformedQrPayloadError("bad-cbor", `not a single well-formed CBOR item: ${notWellFormed}.`);
@@ -168,7 +174,7 @@ function decodeCbor(bytes: Buffer): QrPayload {
   const mode = item.get(K.mode);
   const modeName = mode === QR_PAYLOAD_MODES.full ? "full" : mode === QR_PAYLOAD_MODES.reference ? "reference" : undefined;
   if (!modeName) throw structureError("mode", `expected ${QR_PAYLOAD_MODES.full} (full) or ${QR_PAYLOAD_MODES.reference} (reference).`);
-  const allowed = new Set<unknown>([K.mode, K.chainId, K.registry, K.permitId, K.salt, K.signature, modeName === "full" ? K.document : K.documentHash]);
+  const allowed = ALLOWED_KEYS[modeName];
   for (const key of item.keys()) if (!allowed.has(key)) throw structureError(String(key), `key not allowed in ${modeName} mode.`);
 
   const chainId = item.get(K.chainId);

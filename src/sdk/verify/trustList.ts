@@ -4,6 +4,8 @@ import type { RegistryClient, TrustListEntry } from "../chain/client";
 /**
  * A snapshot of the registry's officers for offline verification: who was an active officer of
  * which country, from when to when, as of a block. Serialisable to JSON (bigints as strings).
+ * `verify` indexes its `officers` array on first use, so treat a loaded snapshot as immutable
+ * (load a new one rather than editing the array in place).
  */
 export type TrustListSnapshot = {
   format: "permit-registry/trust-list@1";
@@ -45,4 +47,32 @@ export function wasActiveIssuer(snapshot: Pick<TrustListSnapshot, "officers">, c
       BigInt(o.activeFrom) <= at &&
       (o.activeTo === undefined || at < BigInt(o.activeTo)),
   );
+}
+
+type Span = { from: bigint; to?: bigint };
+/** Issuer spans by `country:address` (lower case), built once per officers array. */
+const issuerIndexes = new WeakMap<readonly object[], Map<string, Span[]>>();
+
+function issuerSpans(snapshot: Pick<TrustListSnapshot, "officers">, country: string, address: Address): Span[] {
+  let index = issuerIndexes.get(snapshot.officers);
+  if (!index) {
+    index = new Map();
+    for (const o of snapshot.officers) {
+      if (o.role !== "ISSUER") continue;
+      const key = `${o.country}:${o.address.toLowerCase()}`;
+      const spans = index.get(key) ?? [];
+      spans.push({ from: BigInt(o.activeFrom), ...(o.activeTo !== undefined ? { to: BigInt(o.activeTo) } : {}) });
+      index.set(key, spans);
+    }
+    issuerIndexes.set(snapshot.officers, index);
+  }
+  return index.get(`${country}:${address.toLowerCase()}`) ?? [];
+}
+
+/**
+ * True when `address` was an active issuer of `country` at some moment in `[from, to]` (unix
+ * seconds, inclusive) per the snapshot: offline, a permit's issue time is known only to the day.
+ */
+export function wasActiveIssuerDuring(snapshot: Pick<TrustListSnapshot, "officers">, country: string, address: Address, from: bigint, to: bigint): boolean {
+  return issuerSpans(snapshot, country, address).some((s) => s.from <= to && (s.to === undefined || from < s.to));
 }

@@ -7,7 +7,7 @@ import { recoverSignerNative } from "../qr/recover";
 import { ChainUnreachableError, decodeRegistryError } from "../chain/errors";
 import type { HistoryEntry, RegistryClient } from "../chain/client";
 import { endOfDayUtc } from "../chain/terms";
-import { wasActiveIssuer, type TrustListSnapshot } from "./trustList";
+import { wasActiveIssuer, wasActiveIssuerDuring, type TrustListSnapshot } from "./trustList";
 
 /** Exactly these verdicts; never "invalid" for a network failure. */
 export const VERDICTS = [
@@ -194,9 +194,9 @@ function offline(result: VerificationResult, trustList: TrustListSnapshot | unde
     result.checks.signature = skipped("reference-mode QR: the document is not in the code, so only an online check can tell");
     return { ...result, verdict: "UNTRUSTED_SIGNER" };
   }
-  const issuedAt = BigInt(Date.UTC(...(document.issuedOn.split("-").map(Number) as [number, number, number])) / 1000);
-  // Issue time is only known to the day offline: accept an issuer active at any time that day.
-  const activeThatDay = [issuedAt, issuedAt + 43_200n, issuedAt + 86_399n].some((t) => wasActiveIssuer(trustList, document.issuingCountry, signer, t));
+  // Issue time is only known to the day offline: accept an issuer active at any moment that day (UTC).
+  const endOfIssueDay = endOfDayUtc(document.issuedOn);
+  const activeThatDay = wasActiveIssuerDuring(trustList, document.issuingCountry, signer, endOfIssueDay - 86_399n, endOfIssueDay);
   if (!activeThatDay) {
     result.checks.signature = failed(`signed by ${signer}, who was not an active issuer of ${document.issuingCountry} on ${document.issuedOn} per the trust list`);
     return { ...result, verdict: "UNTRUSTED_SIGNER" };
