@@ -1,7 +1,6 @@
 import {
   getAbiItem,
   pad,
-  parseEventLogs,
   toEventSelector,
   type Account,
   type Address,
@@ -13,6 +12,7 @@ import {
   type WalletClient,
 } from "viem";
 import { permitRegistryAbi } from "./generated/permitRegistry";
+import { parseRegistryLogs } from "./logs";
 import { decodeRegistryError } from "./errors";
 import { commitmentOf, type PermitRecord } from "./record";
 import { DOCUMENT_TYPE_NAME, DOCUMENT_TYPE_NUMBER, ZERO_HASH, unpackTerms, type PermitInput } from "./terms";
@@ -91,7 +91,8 @@ export function createRegistryClient(options: RegistryClientOptions) {
   const { publicClient, walletClient, address } = options;
   const fromBlock = options.fromBlock ?? 0n;
   const confirmations = options.confirmations ?? 1;
-  const blockTimes = new Map<bigint, bigint>();
+  /** Block times by block hash: a block number can be mined again with another time (a reorg, a dev chain's snapshot revert). */
+  const blockTimes = new Map<Hex, bigint>();
 
   async function call<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -101,11 +102,13 @@ export function createRegistryClient(options: RegistryClientOptions) {
     }
   }
 
-  async function blockTime(blockNumber: bigint): Promise<bigint> {
-    let t = blockTimes.get(blockNumber);
+  async function blockTime(blockNumber: bigint, blockHash?: Hex | null): Promise<bigint> {
+    if (!blockHash) return (await publicClient.getBlock({ blockNumber })).timestamp;
+    let t = blockTimes.get(blockHash);
     if (t === undefined) {
-      t = (await publicClient.getBlock({ blockNumber })).timestamp;
-      blockTimes.set(blockNumber, t);
+      t = (await publicClient.getBlock({ blockHash })).timestamp;
+      if (blockTimes.size >= 10_000) blockTimes.clear();
+      blockTimes.set(blockHash, t);
     }
     return t;
   }
@@ -137,7 +140,7 @@ export function createRegistryClient(options: RegistryClientOptions) {
         await publicClient.simulateContract({ ...params, blockNumber: receipt.blockNumber - 1n } as never);
         throw new TypeError(`transaction ${txHash} reverted`);
       }
-      const logs = parseEventLogs({ abi: permitRegistryAbi, logs: receipt.logs.filter((l) => l.address.toLowerCase() === address.toLowerCase()) });
+      const logs = parseRegistryLogs({ logs: receipt.logs.filter((l) => l.address.toLowerCase() === address.toLowerCase()) });
       return { txHash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, logs };
     });
   }
@@ -196,7 +199,7 @@ export function createRegistryClient(options: RegistryClientOptions) {
     async history(permitId: Hex): Promise<HistoryEntry[]> {
       // Every lifecycle event has the permit id as its first indexed argument: one query, filtered by the node.
       const logs = await getLogs([null, permitId]);
-      const parsed = parseEventLogs({ abi: permitRegistryAbi, logs });
+      const parsed = parseRegistryLogs({ logs });
       const entries: HistoryEntry[] = [];
       for (const log of parsed) {
         const args = log.args as Record<string, unknown>;
@@ -205,7 +208,7 @@ export function createRegistryClient(options: RegistryClientOptions) {
           event: log.eventName as HistoryEntry["event"],
           officer: officer as Address | undefined,
           blockNumber: log.blockNumber,
-          blockTime: await call(() => blockTime(log.blockNumber)),
+          blockTime: await call(() => blockTime(log.blockNumber, log.blockHash)),
           txHash: log.transactionHash,
           logIndex: log.logIndex,
           details,
@@ -224,7 +227,7 @@ export function createRegistryClient(options: RegistryClientOptions) {
       const terms = unpackTerms(issued.details.terms as bigint);
       // A replacement is issued in the same transaction as the PermitReplaced event naming it.
       const receipt = await call(() => publicClient.getTransactionReceipt({ hash: issued.txHash }));
-      const replaced = parseEventLogs({ abi: permitRegistryAbi, logs: receipt.logs, eventName: "PermitReplaced" }).find(
+      const replaced = parseRegistryLogs({ logs: receipt.logs, eventName: "PermitReplaced" }).find(
         (l) => l.args.replacementId === permitId,
       );
       return {
@@ -248,11 +251,11 @@ export function createRegistryClient(options: RegistryClientOptions) {
     async trustList(toBlock?: bigint): Promise<{ entries: TrustListEntry[]; blockNumber: bigint; blockTime: bigint }> {
       const head = toBlock ?? (await call(() => publicClient.getBlockNumber()));
       const logs = await getLogs([MEMBERSHIP_TOPICS], head);
-      const parsed = parseEventLogs({ abi: permitRegistryAbi, logs, eventName: ["CountryAdmitted", "CountryAdminChanged", "OfficerRegistered", "OfficerRemoved"] });
+      const parsed = parseRegistryLogs({ logs, eventName: ["CountryAdmitted", "CountryAdminChanged", "OfficerRegistered", "OfficerRemoved"] });
       const entries: TrustListEntry[] = [];
       const open = (address: Address) => entries.find((e) => e.address.toLowerCase() === address.toLowerCase() && e.activeTo === undefined);
       for (const log of parsed) {
-        const time = await call(() => blockTime(log.blockNumber));
+        const time = await call(() => blockTime(log.blockNumber, log.blockHash));
         const a = log.args as Record<string, unknown>;
         const c = bytes2ToCountry(a.country as Hex);
         if (log.eventName === "CountryAdmitted") entries.push({ country: c, role: "AUTHORITY_ADMIN", address: a.admin as Address, activeFrom: time });
@@ -286,8 +289,8 @@ export function createRegistryClient(options: RegistryClientOptions) {
         a.blockNumber === b.blockNumber ? Number(a.logIndex) - Number(b.logIndex) : Number(a.blockNumber! - b.blockNumber!),
       );
       const entries: TrustListEntry[] = [];
-      for (const log of parseEventLogs({ abi: permitRegistryAbi, logs })) {
-        const time = await call(() => blockTime(log.blockNumber));
+      for (const log of parseRegistryLogs({ logs })) {
+        const time = await call(() => blockTime(log.blockNumber, log.blockHash));
         const a = log.args as Record<string, unknown>;
         const c = bytes2ToCountry(a.country as Hex);
         const open = entries.find((e) => e.activeTo === undefined);

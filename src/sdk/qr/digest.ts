@@ -3,7 +3,7 @@
  * verification, so it is computed by hand — domain separator cached per deployment, native
  * keccak — rather than through viem's generic `hashTypedData`; a test checks they agree.
  */
-import { type Address, type TypedDataDomain, domainSeparator, hexToBytes, keccak256 as viemKeccak256, stringToHex, type Hex } from "viem";
+import { type Address, type TypedDataDomain, bytesToHex, domainSeparator, hashTypedData, hexToBytes, keccak256 as viemKeccak256, stringToHex, type Hex } from "viem";
 import { keccak256Bytes } from "../crypto";
 import type { PermitAnchorFields } from "./anchor";
 
@@ -67,4 +67,19 @@ export function anchorDigest(anchor: PermitAnchorFields): Uint8Array {
   message.set(domainSeparatorBytes(anchor.chainId, anchor.registry), 2);
   message.set(keccak256Bytes(struct), 34);
   return keccak256Bytes(message);
+}
+
+/**
+ * The EIP-712 digest of any typed data, computed by {@link anchorDigest} when it is a permit
+ * anchor built by `permitAnchorTypedData` (recognised by its `types` object) and by viem's
+ * `hashTypedData` otherwise. For local signers that sign digests (the service's keystore).
+ */
+export function typedDataDigest(typedData: { types?: unknown; primaryType?: unknown; domain?: unknown; message?: unknown }): Hex {
+  if (typedData.types === PERMIT_ANCHOR_TYPES && typedData.primaryType === PERMIT_ANCHOR_PRIMARY_TYPE) {
+    const domain = typedData.domain as { chainId: number; verifyingContract: Address; name: string; version: string };
+    const message = typedData.message as { permitId: Hex; documentHash: Hex };
+    if (domain.name === PERMIT_ANCHOR_DOMAIN_NAME && domain.version === PERMIT_ANCHOR_DOMAIN_VERSION)
+      return bytesToHex(anchorDigest({ chainId: domain.chainId, registry: domain.verifyingContract, permitId: message.permitId, documentHash: message.documentHash }));
+  }
+  return hashTypedData(typedData as never);
 }

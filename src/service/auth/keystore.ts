@@ -5,8 +5,9 @@
  * so an entry moved to another officer's row fails to open instead of signing as the wrong person.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from "node:crypto";
-import { getAddress, hashTypedData, isHex, type Address, type Hex, type LocalAccount } from "viem";
+import { getAddress, isHex, type Address, type Hex, type LocalAccount } from "viem";
 import { signDigestNative } from "../../sdk/qr/recover";
+import { typedDataDigest } from "../../sdk/qr/digest";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { MalformedKeystoreEntryError, WrongPassphraseError } from "./errors";
 
@@ -99,7 +100,7 @@ export class OfficerKeystore {
     // available: the same bytes, ~20× faster than pure JavaScript.
     return {
       ...account,
-      signTypedData: async (typedData) => signDigestNative(hashTypedData(typedData as never), hexKey) ?? account.signTypedData(typedData),
+      signTypedData: async (typedData) => signDigestNative(typedDataDigest(typedData), hexKey) ?? account.signTypedData(typedData),
     };
   }
 }

@@ -3,8 +3,8 @@
  * lifecycle history), and statuses and exported quantities follow. Resumable from the last
  * block it finished; idempotent per (transaction, log index).
  */
-import { parseEventLogs, type Hex, type Log } from "viem";
-import { permitRegistryAbi, unpackTerms } from "../../sdk/chain";
+import { type Hex, type Log } from "viem";
+import { parseRegistryLogs, unpackTerms } from "../../sdk/chain";
 import { bytes2ToCountry } from "../../sdk/ids";
 import type { ChainGateway } from "../domain/chainGateway";
 import type { JsonValue, PermitStatus, Store } from "../store";
@@ -92,7 +92,7 @@ export class Indexer {
     if (logs.length === 0) return;
     const { store, chain } = this.o;
     const times = new Map<bigint, string>();
-    for (const log of parseEventLogs({ abi: permitRegistryAbi, logs })) {
+    for (const log of parseRegistryLogs({ logs })) {
       const args = log.args as Record<string, unknown>;
       const permitId = args.permitId as Hex | undefined;
       if (!permitId) continue; // membership events: the officers table is the service's own record
