@@ -62,6 +62,73 @@ const failed = (reason: string): Check => ({ result: "failed", reason });
 const NON_COMPLIANCE = ["NONE", "QUANTITY_MISMATCH", "SPECIES_MISMATCH", "DOCUMENT_IRREGULARITY", "PEST_OR_DISEASE", "ILLEGAL_SPECIMENS", "OTHER"];
 
 /**
+ * What a QR code says on its own, before any trust list or chain is consulted: the first half of
+ * {@link verify} (read the payload, validate the document, recompute the salted hash, recover the
+ * signer). Plain data — structured-cloneable — so a service can compute it on worker threads;
+ * it is the CPU-bound part of a verification.
+ */
+export type PermitReading =
+  | { outcome: "MALFORMED"; error: string }
+  | {
+      outcome: "TAMPERED";
+      permitId: Hex;
+      document?: PermitDocument;
+      /** Whether the answer lists the document's lines (only once the document is known to be the permit's). */
+      withLines: boolean;
+      check: "hash" | "signature";
+      reason: string;
+    }
+  | { outcome: "SIGNED"; permitId: Hex; document?: PermitDocument; hash: Hex; signer: Address };
+
+/**
+ * Reads a permit from its QR text, its verify URL, or an image of its QR code (the first half of
+ * {@link verify}; pass the result to {@link verifyReading}).
+ *
+ * @example
+ * const reading = await readPermit(qrText); // e.g. on a worker thread
+ * const result = await verifyReading(reading, { registry, trustList });
+ */
+export async function readPermit(input: VerifyInput): Promise<PermitReading> {
+  // 1. Read the payload.
+  let payload: QrPayload;
+  try {
+    const text = typeof input === "string" ? input : await decodeQrImage(input);
+    payload = decodeQrPayload(extractQrPayload(text));
+  } catch (err) {
+    return { outcome: "MALFORMED", error: err instanceof Error ? err.message : String(err) };
+  }
+
+  // 2. The document and its salted hash (full mode), or the hash alone (reference mode).
+  let document: PermitDocument | undefined;
+  let hash: Hex;
+  if (payload.mode === "full") {
+    const parsed = validatePermitDocument(payload.document);
+    if (!parsed.ok) {
+      return { outcome: "TAMPERED", permitId: payload.permitId, withLines: false, check: "hash", reason: `the document is not a valid permit: ${parsed.issues[0]?.path} ${parsed.issues[0]?.message}` };
+    }
+    document = parsed.document;
+    if (permitIdOf(document.issuingCountry, document.permitNumber) !== payload.permitId) {
+      return { outcome: "TAMPERED", permitId: payload.permitId, document, withLines: false, check: "hash", reason: "the permit id does not match the document's country and number" };
+    }
+    hash = documentHash(document, payload.salt);
+  } else {
+    hash = payload.documentHash;
+  }
+
+  // 3. Signature by the issuing officer over (permit id, document hash).
+  // The payload's fields are well-formed (decoded), so the native path runs unchecked and
+  // synchronously; where it cannot decide, the checked path does.
+  const anchor = { chainId: payload.chainId, registry: payload.registry, permitId: payload.permitId, documentHash: hash };
+  let signer: Address;
+  try {
+    signer = recoverSignerNative(anchorDigest(anchor), hexToBytes(payload.signature)) ?? (await recoverPermitSigner({ ...anchor, signature: payload.signature }));
+  } catch {
+    return { outcome: "TAMPERED", permitId: payload.permitId, document, withLines: true, check: "signature", reason: "the signature does not verify" };
+  }
+  return { outcome: "SIGNED", permitId: payload.permitId, document, hash, signer };
+}
+
+/**
  * Verifies a permit from its QR text, its verify URL, or an image of its QR code.
  *
  * With `registry` the answer is online (anchored hash and live state); with only `trustList`
@@ -72,48 +139,29 @@ const NON_COMPLIANCE = ["NONE", "QUANTITY_MISMATCH", "SPECIES_MISMATCH", "DOCUME
  * if (result.verdict === "VALID") ...
  */
 export async function verify(input: VerifyInput, options: VerifyOptions = {}): Promise<VerificationResult> {
+  return verifyReading(await readPermit(input), options);
+}
+
+/** The second half of {@link verify}: the trust list (offline) or the chain (online) on a {@link readPermit} result. */
+export async function verifyReading(reading: PermitReading, options: VerifyOptions = {}): Promise<VerificationResult> {
   const now = options.now ?? BigInt(Math.floor(Date.now() / 1000));
   const mode = options.registry ? "online" : "offline";
   const base = { mode, checks: { signature: skipped("not reached"), hash: skipped("not reached"), status: skipped("not reached") } } as const;
-
-  // 1. Read the payload.
-  let payload: QrPayload;
-  try {
-    const text = typeof input === "string" ? input : await decodeQrImage(input);
-    payload = decodeQrPayload(extractQrPayload(text));
-  } catch (err) {
-    return { ...base, verdict: "MALFORMED", error: err instanceof Error ? err.message : String(err) };
-  }
-
-  // 2. The document and its salted hash (full mode), or the hash alone (reference mode).
-  let document: PermitDocument | undefined;
-  let hash: Hex;
-  if (payload.mode === "full") {
-    const parsed = validatePermitDocument(payload.document);
-    if (!parsed.ok) {
-      return { ...base, verdict: "TAMPERED", permitId: payload.permitId, checks: { ...base.checks, hash: failed(`the document is not a valid permit: ${parsed.issues[0]?.path} ${parsed.issues[0]?.message}`) } };
-    }
-    document = parsed.document;
-    if (permitIdOf(document.issuingCountry, document.permitNumber) !== payload.permitId) {
-      return { ...base, verdict: "TAMPERED", permitId: payload.permitId, document, checks: { ...base.checks, hash: failed("the permit id does not match the document's country and number") } };
-    }
-    hash = documentHash(document, payload.salt);
-  } else {
-    hash = payload.documentHash;
-  }
+  if (reading.outcome === "MALFORMED") return { ...base, verdict: "MALFORMED", error: reading.error };
+  const { permitId, document } = reading;
   const lines = document?.items.map((i) => ({ line: i.line, authorised: i.quantity, unit: i.unit }));
-
-  // 3. Signature by the issuing officer over (permit id, document hash).
-  // The payload's fields are well-formed (decoded), so the native path runs unchecked and
-  // synchronously; where it cannot decide, the checked path does.
-  const anchor = { chainId: payload.chainId, registry: payload.registry, permitId: payload.permitId, documentHash: hash };
-  let signer: Address;
-  try {
-    signer = recoverSignerNative(anchorDigest(anchor), hexToBytes(payload.signature)) ?? (await recoverPermitSigner({ ...anchor, signature: payload.signature }));
-  } catch {
-    return { ...base, verdict: "TAMPERED", permitId: payload.permitId, document, lines, checks: { ...base.checks, signature: failed("the signature does not verify") } };
+  if (reading.outcome === "TAMPERED") {
+    return {
+      ...base,
+      verdict: "TAMPERED",
+      permitId,
+      ...(reading.withLines ? { document, lines } : document ? { document } : {}),
+      checks: { ...base.checks, [reading.check]: failed(reading.reason) },
+    };
   }
-  const result: VerificationResult = { ...base, verdict: "VALID", permitId: payload.permitId, signer, document, lines, checks: { ...base.checks } };
+  const { hash, signer } = reading;
+  const result: VerificationResult = { ...base, verdict: "VALID", permitId, signer, document, lines, checks: { ...base.checks } };
+  const payload = { permitId };
 
   if (!options.registry) return offline(result, options.trustList, document, signer, now);
 

@@ -42,16 +42,73 @@ export class PermitService {
 
   /** Validates, signs and queues a permit for anchoring; answers at once with status PENDING. */
   async issue(officer: OfficerRecord, body: unknown): Promise<PermitView> {
-    requireRole(officer, "ISSUER", "issue permits");
-    const document = this.#validate(body);
-    this.#requireOwnCountry(officer, document.issuingCountry, "issue permits of");
-    const prepared = await this.#prepare(officer, document);
+    const prepared = await this.prepareIssue(officer, body);
     const { store } = this.deps;
     await store.transaction(async (tx) => {
       await tx.insertPermit(prepared.permit);
       await tx.enqueueOutbox({ kind: "ISSUE", permitId: prepared.permit.permitId, payload: prepared.payload });
     });
     return this.view(prepared.permit.permitId);
+  }
+
+  /**
+   * The batch form of {@link issue}: each document is validated and signed on its own (a bad one
+   * is reported at its index and does not stop the others), and the good ones are stored and
+   * queued in one transaction — what lets a clerk's batch of hundreds be accepted in one go.
+   * If that transaction fails (say a concurrent request took one of the numbers), each permit is
+   * stored on its own instead, so every result is still exact.
+   */
+  async issueMany(officer: OfficerRecord, bodies: readonly unknown[]): Promise<({ ok: true; view: PermitView } | { ok: false; error: unknown })[]> {
+    const results: ({ ok: true; view: PermitView } | { ok: false; error: unknown })[] = new Array(bodies.length);
+    const prepared: { index: number; permit: Awaited<ReturnType<PermitService["prepareIssue"]>> }[] = [];
+    const numbers = new Set<string>();
+    for (const [index, body] of bodies.entries()) {
+      try {
+        const permit = await this.prepareIssue(officer, body);
+        const key = `${permit.permit.issuingCountry}/${permit.permit.permitNumber}`;
+        if (numbers.has(key)) throw new DuplicatePermitError(permit.permit.issuingCountry, permit.permit.permitNumber);
+        numbers.add(key);
+        prepared.push({ index, permit });
+      } catch (error) {
+        results[index] = { ok: false, error };
+      }
+    }
+    const { store, publicBaseUrl } = this.deps;
+    const viewOf = (record: PermitRecord, permit: (typeof prepared)[number]["permit"]) =>
+      permitView(record, permit.permit.lines.map((l) => ({ ...l, exported: 0n })), [], publicBaseUrl);
+    try {
+      const records = await store.transaction(async (tx) => {
+        const out: PermitRecord[] = [];
+        for (const { permit } of prepared) {
+          out.push(await tx.insertPermit(permit.permit));
+          await tx.enqueueOutbox({ kind: "ISSUE", permitId: permit.permit.permitId, payload: permit.payload });
+        }
+        return out;
+      });
+      records.forEach((record, k) => (results[prepared[k].index] = { ok: true, view: viewOf(record, prepared[k].permit) }));
+    } catch {
+      for (const { index, permit } of prepared) {
+        try {
+          const record = await store.transaction(async (tx) => {
+            const r = await tx.insertPermit(permit.permit);
+            await tx.enqueueOutbox({ kind: "ISSUE", permitId: permit.permit.permitId, payload: permit.payload });
+            return r;
+          });
+          results[index] = { ok: true, view: viewOf(record, permit) };
+        } catch (error) {
+          results[index] = { ok: false, error };
+        }
+      }
+    }
+    return results;
+  }
+
+  /** Checks role, document and country, and signs: everything of issuing but storing. */
+  private async prepareIssue(officer: OfficerRecord, body: unknown) {
+    requireRole(officer, "ISSUER", "issue permits");
+    const document = this.#validate(body);
+    this.#requireOwnCountry(officer, document.issuingCountry, "issue permits of");
+    return this.#prepare(officer, document);
   }
 
   async view(permitId: string): Promise<PermitView> {

@@ -73,16 +73,16 @@ export function permitRoutes(deps: { permits: PermitService; store: Store }): Ro
           const list = (req.body as { permits: unknown[] }).permits;
           if (list.length === 0) throw new InvalidRequestError("`permits` is empty.");
           if (list.length > MAX_BATCH) throw new PayloadTooLargeError(undefined, { details: `At most ${MAX_BATCH} permits per request.` } as never);
+          const { toProblem } = await import("../http/problem");
           const results = [];
-          for (const [i, doc] of list.entries()) {
-            try {
-              results.push({ index: i, status: 201, permit: await permits.issue(officer, doc) });
-            } catch (err) {
-              const { toProblem } = await import("../http/problem");
-              const mapped = toProblem(err);
-              if (!mapped) throw err;
-              results.push({ index: i, status: mapped.problem.status, problem: mapped.problem });
+          for (const [i, r] of (await permits.issueMany(officer, list)).entries()) {
+            if (r.ok) {
+              results.push({ index: i, status: 201, permit: r.view });
+              continue;
             }
+            const mapped = toProblem(r.error);
+            if (!mapped) throw r.error;
+            results.push({ index: i, status: mapped.problem.status, problem: mapped.problem });
           }
           const ok = results.filter((r) => r.status === 201).length;
           return { status: ok === results.length ? 201 : 207, body: { accepted: ok, rejected: results.length - ok, results } };

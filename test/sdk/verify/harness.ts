@@ -44,7 +44,8 @@ export const firstSecondAfter = (document: PermitDocument) => Date.parse(`${docu
 
 /** Moves chain time to the morning of the document's issue date (so validity limits hold). */
 export async function atIssueDate(document: PermitDocument) {
-  const t = Date.UTC(...(document.issuedOn.split("-").map(Number) as [number, number, number])) / 1000 + 8 * 3600;
+  const [y, m, d] = document.issuedOn.split("-").map(Number);
+  const t = Date.UTC(y, m - 1, d) / 1000 + 8 * 3600;
   const now = await time.latest();
   if (t > now) await time.increaseTo(t);
 }

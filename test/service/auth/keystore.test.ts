@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { recoverMessageAddress } from "viem";
+import { keccak256, recoverMessageAddress } from "viem";
+import { permitAnchorTypedData } from "../../../src/sdk/qr";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { OfficerKeystore } from "../../../src/service/auth/keystore";
 import { resolveKeystorePassphrase } from "../../../src/service/auth/passphrase";
@@ -21,6 +22,24 @@ describe("officer keystore", () => {
     expect(account.address).to.equal(created.address);
     const signature = await account.signMessage({ message: "permit 26CH000123" });
     expect(await recoverMessageAddress({ message: "permit 26CH000123", signature })).to.equal(created.address);
+  });
+
+  it("signs transactions and typed data to exactly viem's bytes (its native fast paths change nothing)", async () => {
+    const privateKey = generatePrivateKey();
+    const ours = await keystore.unlock(await keystore.encrypt(privateKey));
+    const viemAccount = privateKeyToAccount(privateKey);
+    const data = `0x${"ab".repeat(20_000)}` as const; // a batch's calldata
+    const to = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as const;
+    const transactions = [
+      { type: "eip1559", chainId: 31337, nonce: 7, to, data, gas: 6_000_000n, maxFeePerGas: 2_000_000_000n, maxPriorityFeePerGas: 1n },
+      { type: "legacy", chainId: 31337, nonce: 0, to, data: "0x" as const, gas: 21_000n, gasPrice: 1_000_000_000n, value: 5n },
+      { type: "eip2930", chainId: 1337, nonce: 3, to, data, gas: 100_000n, gasPrice: 1n, accessList: [] },
+    ] as const;
+    for (const tx of transactions) expect(await ours.signTransaction(tx as never)).to.equal(await viemAccount.signTransaction(tx as never));
+    const typed = permitAnchorTypedData({ chainId: 31337, registry: to, permitId: keccak256("0x01"), documentHash: keccak256("0x02") });
+    expect(await ours.signTypedData(typed)).to.equal(await viemAccount.signTypedData(typed));
+    const other = { domain: { name: "Other", chainId: 1 }, types: { Mail: [{ name: "body", type: "string" }] }, primaryType: "Mail", message: { body: "hi" } } as const;
+    expect(await ours.signTypedData(other)).to.equal(await viemAccount.signTypedData(other));
   });
 
   it("round-trips an existing private key with the default scrypt cost", async () => {
