@@ -9,7 +9,7 @@ async function main() {
   const port = 19000 + Math.floor(Math.random() * 1000);
   const prof = process.env.PROF === "1";
   const child = spawn(process.execPath, [...(prof ? ["--cpu-prof", "--cpu-prof-dir=/tmp/sprof", "--cpu-prof-interval", "100"] : []), ...(process.env.HOOK ? ["-r", process.env.HOOK] : ["--import", "tsx"]), "src/cli/main.ts", "start"], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), OUTBOX_BATCH_SIZE: "400", OUTBOX_INTERVAL_MS: "20", LOG_LEVEL: "warn", ...(process.env.WORKERS ? { HTTP_WORKERS: process.env.WORKERS } : {}) },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), OUTBOX_BATCH_SIZE: "400", OUTBOX_INTERVAL_MS: "20", LOG_LEVEL: "warn", ...(process.env.WORKERS ? { VERIFY_WORKERS: process.env.WORKERS } : {}) },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -39,8 +39,8 @@ async function main() {
     for (const p of list.items) bodies.push(JSON.stringify({ qr: await decodeQrImage(new Uint8Array(await (await fetch(`${base}/api/v1/permits/${p.permitId}/qr.png`, { headers: auth })).arrayBuffer())) }));
     const first = await (await fetch(`${base}/api/v1/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: bodies[0] })).json();
     console.log("verdict", first.verdict);
-    const r = await autocannon({ url: `${base}/api/v1/verify`, connections: Number(process.env.CONN ?? 64), duration: Number(process.env.SECS ?? 8), requests: bodies.map((body) => ({ method: "POST", headers: { "content-type": "application/json" }, body })) });
-    console.log("rps", Math.round(r.requests.average), "p50", r.latency.p50, "p99", r.latency.p99, "non2xx", r.non2xx, "errors", r.errors);
+    const r = await autocannon({ url: `${base}/api/v1/verify`, connections: Number(process.env.CONN ?? 64), ...(process.env.RATE ? { overallRate: Number(process.env.RATE) } : {}), duration: Number(process.env.SECS ?? 8), requests: bodies.map((body) => ({ method: "POST", headers: { "content-type": "application/json" }, body })) });
+    console.log("rps", Math.round(r.requests.average), "p50", r.latency.p50, "p90", r.latency.p90, "p97.5", r.latency.p97_5, "p99", r.latency.p99, "max", r.latency.max, "non2xx", r.non2xx, "errors", r.errors);
   } finally {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));

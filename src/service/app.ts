@@ -3,7 +3,7 @@
  * needs is passed in (no module-level state), so tests build it around real parts.
  */
 import express, { type Express } from "express";
-import type { TrustListSnapshot, VerifyReader } from "../sdk/verify";
+import type { PermitReading, TrustListSnapshot, VerifyInput, VerifyReader } from "../sdk/verify";
 import type { ChainGateway } from "./domain/chainGateway";
 import type { OfficerService } from "./domain/officers";
 import type { PermitService } from "./domain/permits";
@@ -28,6 +28,8 @@ export type AppDeps = {
   outboxDepth: () => Promise<number>;
   /** Static web pages (src/web), if built. */
   webDir?: string;
+  /** Reads permits for POST /verify off the main thread (the read pool); on it when absent. */
+  readPermit?: (input: VerifyInput) => Promise<PermitReading>;
   /** POST /verify requests per minute per client; 0 = unlimited. */
   verifyRatePerMinute?: number;
   log: { info(msg: string): void; error(msg: string, ctx?: Record<string, unknown>): void };
@@ -63,7 +65,7 @@ export function createApp(deps: AppDeps): Express {
   });
   // Who a token belongs to: the web pages show the officer's name, role and country after sign-in.
   app.get("/api/v1/me", authenticate(deps.store), (_req, res) => void res.json(officerView(officerOf(res))));
-  app.use("/api/v1/verify", verifyRoutes({ reader: deps.verifyReader ?? deps.chain.reader, trustList: deps.trustList, ratePerMinute: deps.verifyRatePerMinute ?? 0 }));
+  app.use("/api/v1/verify", verifyRoutes({ reader: deps.verifyReader ?? deps.chain.reader, trustList: deps.trustList, ratePerMinute: deps.verifyRatePerMinute ?? 0, read: deps.readPermit }));
   app.use("/api/v1/permits", authenticate(deps.store), permitRoutes({ permits: deps.permits, store: deps.store }));
   app.use("/api/v1/officers", authenticate(deps.store), officerRoutes({ officers: deps.officers }));
   app.use("/api/v1/audit", authenticate(deps.store), auditRoutes({ store: deps.store }));

@@ -3,6 +3,7 @@
  * (command-line flags), validated once at start. Every option is documented in
  * `docs/configuration.md`; defaults are the safe embedded mode (loopback only, SQLite, own chain).
  */
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { PermitRegistryError } from "../sdk/errors";
@@ -20,6 +21,7 @@ export const CONFIG_VARIABLES = [
   "PUBLIC_BASE_URL",
   "OUTBOX_BATCH_SIZE",
   "OUTBOX_INTERVAL_MS",
+  "VERIFY_WORKERS",
   "LOG_LEVEL",
   "KEYSTORE_PASSPHRASE",
 ] as const;
@@ -60,6 +62,8 @@ export type ServiceConfig = {
   /** Base of the verify URLs printed in QR codes, without trailing slash (`PUBLIC_BASE_URL`). */
   publicBaseUrl: string;
   outbox: { batchSize: number; intervalMs: number };
+  /** Worker threads reading permits for `POST /verify` (`VERIFY_WORKERS`; default: one per core beyond the first, at most 4; 0 = on the main thread). */
+  verifyWorkers: number;
   logLevel: LogLevel;
   keystore: KeystoreConfig;
   /** Things worth telling the operator at start (not errors). */
@@ -117,6 +121,7 @@ const variablesSchema = z.object({
   PUBLIC_BASE_URL: httpUrl("the address people scanning a QR code reach the service at, e.g. PUBLIC_BASE_URL=https://permits.example.org").optional(),
   OUTBOX_BATCH_SIZE: integer(1, 10_000, "e.g. OUTBOX_BATCH_SIZE=50").default(50),
   OUTBOX_INTERVAL_MS: integer(10, 3_600_000, "milliseconds between outbox runs, e.g. OUTBOX_INTERVAL_MS=200").default(200),
+  VERIFY_WORKERS: integer(0, 64, "worker threads for POST /verify, e.g. VERIFY_WORKERS=1; 0 verifies on the main thread").optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   KEYSTORE_PASSPHRASE: z.string().min(12, "must be at least 12 characters; choose a long random passphrase and keep it secret").optional(),
 });
@@ -199,6 +204,7 @@ export function loadConfig(
     confirmations: v.CONFIRMATIONS,
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? defaultBaseUrl(v.HOST, v.PORT, warnings)).replace(/\/+$/, ""),
     outbox: { batchSize: v.OUTBOX_BATCH_SIZE, intervalMs: v.OUTBOX_INTERVAL_MS },
+    verifyWorkers: v.VERIFY_WORKERS ?? Math.min(4, Math.max(0, os.availableParallelism() - 1)),
     logLevel: v.LOG_LEVEL,
     keystore,
     warnings,

@@ -24,6 +24,7 @@ import { OfficerService } from "./domain/officers";
 import { PermitService, type IssuePayload } from "./domain/permits";
 import { Indexer } from "./indexer/indexer";
 import { StoreVerifyReader } from "./domain/verifyReader";
+import { ReadPool } from "./workers/readPool";
 import { OutboxWorker } from "./outbox/worker";
 import { openStore, type Store } from "./store";
 
@@ -126,8 +127,11 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     stops.push(() => indexer.stop(), () => outbox.stop());
 
     const verifyReader = new StoreVerifyReader({ store, chain, indexer, trustList: () => trustList });
+    const readPool = config.verifyWorkers > 0 ? new ReadPool(config.verifyWorkers, log) : undefined;
+    if (readPool) stops.push(() => readPool.close());
     const app = createApp({
       store, chain, permits, officers, verifyReader,
+      readPermit: readPool ? (input) => readPool.read(input) : undefined,
       trustList: () => trustList,
       outboxDepth: () => store.countOutbox(["QUEUED", "SENT"]),
       webDir: options.webDir,

@@ -5,7 +5,8 @@ import { decodeQrImage, decodeQrPayload, extractQrPayload, recoverPermitSigner, 
 import { anchorDigest } from "../qr/digest";
 import { recoverSignerNative } from "../qr/recover";
 import { ChainUnreachableError, decodeRegistryError } from "../chain/errors";
-import type { HistoryEntry, RegistryClient } from "../chain/client";
+import type { ChainVerification, HistoryEntry, RegistryClient } from "../chain/client";
+import type { PermitRecord } from "../chain/record";
 import { endOfDayUtc } from "../chain/terms";
 import { wasActiveIssuer, wasActiveIssuerDuring, type TrustListSnapshot } from "./trustList";
 
@@ -43,8 +44,10 @@ export type VerifyInput = string | Uint8Array;
  * What online verification reads. A `RegistryClient` is one (straight from the chain); a service
  * may pass its own mirror of the chain (an indexer), as long as `head()` says how current it is.
  */
-export type VerifyReader = Pick<RegistryClient, "history" | "readRecord" | "officerHistory" | "verifyRecord"> & {
+export type VerifyReader = Pick<RegistryClient, "history" | "readRecord" | "officerHistory"> & {
   head(): Promise<{ blockNumber: bigint; blockTime: bigint }>;
+  /** The lifecycle state; `history` is the permit's events just read, for readers that can use them. */
+  verifyRecord(record: PermitRecord, history?: HistoryEntry[]): Promise<ChainVerification>;
 };
 
 export type VerifyOptions = {
@@ -196,7 +199,7 @@ export async function verifyReading(reading: PermitReading, options: VerifyOptio
     result.nonCompliance = history
       .filter((h) => h.event === "NonComplianceRecorded")
       .map((h) => ({ reason: NON_COMPLIANCE[Number(h.details.reason)] ?? "OTHER", officer: h.officer, txHash: h.txHash, blockTime: h.blockTime }));
-    const state = await registry.verifyRecord(record);
+    const state = await registry.verifyRecord(record, history);
     switch (state) {
       case "USED": result.checks.status = failed("already used at import"); return { ...result, verdict: "ALREADY_USED" };
       case "CANCELLED": result.checks.status = failed("cancelled by the issuing country"); return { ...result, verdict: "CANCELLED" };

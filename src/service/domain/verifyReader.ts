@@ -90,8 +90,8 @@ export class StoreVerifyReader implements VerifyReader {
   }
 
   /** The lifecycle state as the contract's `verify` view computes it, from the mirrored events. */
-  async verifyRecord(record: PermitRecord): Promise<ChainVerification> {
-    const events = await this.history(record.permitId);
+  async verifyRecord(record: PermitRecord, history?: HistoryEntry[]): Promise<ChainVerification> {
+    const events = history ?? (await this.history(record.permitId));
     const last = [...events].reverse().find((e) => TERMINAL[e.event]);
     if (last) return TERMINAL[last.event];
     const { blockTime } = await this.head();

@@ -5,13 +5,14 @@
 import { Router } from "express";
 import multer from "multer";
 import { rateLimit } from "express-rate-limit";
-import { verify, type TrustListSnapshot, type VerificationResult, type VerifyReader } from "../../sdk/verify";
+import { readPermit, verifyReading, type PermitReading, type TrustListSnapshot, type VerificationResult, type VerifyInput, type VerifyReader } from "../../sdk/verify";
 import { InvalidRequestError, PayloadTooLargeError, RateLimitedError } from "../http/errors";
 import { handler } from "./middleware";
 
 export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
 
-const json = (r: VerificationResult) => JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+/** The result as JSON text, bigints (block numbers and times) as decimal strings. */
+const jsonText = (r: VerificationResult) => JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
 
 /** An upload multer refused is the caller's problem: 413 for a too large image, 400 otherwise (not a 500). */
 function uploadProblem(err: multer.MulterError): Error {
@@ -19,7 +20,14 @@ function uploadProblem(err: multer.MulterError): Error {
   return new InvalidRequestError(`The upload is not acceptable: ${err.message}${err.field ? ` (field ${err.field})` : ""}. Send one image in the \`image\` field.`, [], { cause: err });
 }
 
-export function verifyRoutes(deps: { reader: VerifyReader; trustList: () => TrustListSnapshot | undefined; ratePerMinute: number }): Router {
+export function verifyRoutes(deps: {
+  reader: VerifyReader;
+  trustList: () => TrustListSnapshot | undefined;
+  ratePerMinute: number;
+  /** Reads permits off the main thread (a ReadPool); on the main thread when absent or when it fails. */
+  read?: (input: VerifyInput) => Promise<PermitReading>;
+}): Router {
+  const read = deps.read ? (input: VerifyInput) => deps.read!(input).catch(() => readPermit(input)) : readPermit;
   const router = Router();
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_IMAGE_BYTES, files: 1 } });
   if (deps.ratePerMinute > 0) {
@@ -44,8 +52,13 @@ export function verifyRoutes(deps: { reader: VerifyReader; trustList: () => Trus
       if (req.file) input = new Uint8Array(req.file.buffer);
       else if (req.body && typeof req.body === "object" && typeof (req.body as { qr?: unknown }).qr === "string") input = (req.body as { qr: string }).qr;
       else throw new InvalidRequestError('Send `{ "qr": "<QR text or verify URL>" }` as JSON, or a multipart form with an `image` field.');
-      const result = await verify(input, { registry: deps.reader, trustList: deps.trustList() });
-      res.json(json(result));
+      const result = await verifyReading(await read(input), { registry: deps.reader, trustList: deps.trustList() });
+      // Written directly: an answer to a POST is never revalidated, so express's ETag (a hash of
+      // every body) would be work for nothing on the busiest endpoint.
+      const body = jsonText(result);
+      res.status(200).setHeader("Content-Type", "application/json; charset=utf-8");
+      res.setHeader("Content-Length", Buffer.byteLength(body));
+      res.end(body);
     }),
   );
   return router;

@@ -1,0 +1,80 @@
+/**
+ * Worker threads for the CPU-bound half of verification (`readPermit`), so that `POST /verify`
+ * uses more than one core: the main thread parses HTTP, reads the store and answers; the
+ * workers decode QR codes, validate documents, hash and recover signers. A worker that dies is
+ * replaced and its requests fail (the route answers 503), nothing hangs.
+ */
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { PermitReading, VerifyInput } from "../../sdk/verify";
+
+export type ReadRequest = { id: number; input: VerifyInput };
+export type ReadResponse = { id: number; reading: PermitReading } | { id: number; error: string };
+
+export class ReadPoolError extends Error {
+  override readonly name = "ReadPoolError";
+}
+
+type Slot = { worker: Worker; pending: Map<number, { resolve: (r: PermitReading) => void; reject: (e: Error) => void }> };
+
+/** How a worker is started: the compiled file, or (running from TypeScript sources) through tsx's require hook. */
+function workerSource(): { source: string; eval: boolean } {
+  const file = path.join(__dirname, `readWorker${path.extname(__filename)}`);
+  if (!file.endsWith(".ts")) return { source: file, eval: false };
+  return { source: `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(file)});`, eval: true };
+}
+
+export class ReadPool {
+  readonly #slots: Slot[] = [];
+  #nextId = 1;
+  #closed = false;
+
+  /** `size` worker threads (at least one); `log` hears about workers that died. */
+  constructor(
+    readonly size: number,
+    private readonly log?: (msg: string) => void,
+  ) {
+    for (let i = 0; i < Math.max(1, size); i++) this.#slots.push(this.#spawn());
+  }
+
+  #spawn(): Slot {
+    const { source, eval: isEval } = workerSource();
+    const worker = new Worker(source, { eval: isEval });
+    const slot: Slot = { worker, pending: new Map() };
+    worker.unref(); // idle workers never keep the process alive
+    worker.on("message", (m: ReadResponse) => {
+      const waiter = slot.pending.get(m.id);
+      if (!waiter) return;
+      slot.pending.delete(m.id);
+      if ("error" in m) waiter.reject(new ReadPoolError(`reading the permit failed: ${m.error}`));
+      else waiter.resolve(m.reading);
+    });
+    const replace = (why: string) => {
+      for (const waiter of slot.pending.values()) waiter.reject(new ReadPoolError(`a verification worker stopped (${why}); retry`));
+      slot.pending.clear();
+      const index = this.#slots.indexOf(slot);
+      if (this.#closed || index < 0) return;
+      this.log?.(`read pool: worker stopped (${why}); starting another`);
+      this.#slots[index] = this.#spawn();
+    };
+    worker.on("error", (err) => replace(err.message));
+    worker.on("exit", (code) => replace(`exit code ${code}`));
+    return slot;
+  }
+
+  /** Reads one permit on the least busy worker. */
+  read(input: VerifyInput): Promise<PermitReading> {
+    if (this.#closed) return Promise.reject(new ReadPoolError("the read pool is closed"));
+    const slot = this.#slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = this.#nextId++;
+    return new Promise<PermitReading>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage({ id, input } satisfies ReadRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#slots.map((s) => s.worker.terminate()));
+  }
+}
