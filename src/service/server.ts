@@ -110,6 +110,7 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     const officers = new OfficerService({ store, chain, keystore, accounts });
     const indexer = new Indexer({ store, chain, intervalMs: 500, log });
     permits.onChainStep = () => indexer.syncNow();
+    permits.onRefreshFailed = (permitId, err) => log(`! ${permitId}: the step is on chain but the store could not be refreshed yet (${(err as Error).message}); the indexer catches up`);
     const outbox = new OutboxWorker({ store, chain, accounts, batchSize: config.outbox.batchSize, intervalMs: config.outbox.intervalMs, log, onMined: () => indexer.syncNow() });
 
     await reconcile(store, chain, log, { releaseLeases: config.chain.kind === "embedded" });

@@ -24,7 +24,7 @@ import {
 } from "../../sdk/chain";
 import { ChainUnreachableError } from "../../sdk/chain/errors";
 import { ConflictError, ForbiddenError, NotFoundError } from "../http/errors";
-import { DuplicatePermitError, type OfficerRecord, type PermitRecord, type Store } from "../store";
+import { DuplicatePermitError, type NewPermit, type OfficerRecord, type PermitRecord, type Store } from "../store";
 import type { OfficerAccounts } from "./accounts";
 import type { ChainGateway } from "./chainGateway";
 import { permitView, type PermitView } from "./views";
@@ -45,7 +45,7 @@ export class PermitService {
     const prepared = await this.prepareIssue(officer, body);
     const { store } = this.deps;
     await store.transaction(async (tx) => {
-      await tx.insertPermit(prepared.permit);
+      await this.#save(tx, prepared);
       await tx.enqueueOutbox({ kind: "ISSUE", permitId: prepared.permit.permitId, payload: prepared.payload });
     });
     return this.view(prepared.permit.permitId);
@@ -80,7 +80,7 @@ export class PermitService {
       const records = await store.transaction(async (tx) => {
         const out: PermitRecord[] = [];
         for (const { permit } of prepared) {
-          out.push(await tx.insertPermit(permit.permit));
+          out.push(await this.#save(tx, permit));
           await tx.enqueueOutbox({ kind: "ISSUE", permitId: permit.permit.permitId, payload: permit.payload });
         }
         return out;
@@ -90,7 +90,7 @@ export class PermitService {
       for (const { index, permit } of prepared) {
         try {
           const record = await store.transaction(async (tx) => {
-            const r = await tx.insertPermit(permit.permit);
+            const r = await this.#save(tx, permit);
             await tx.enqueueOutbox({ kind: "ISSUE", permitId: permit.permit.permitId, payload: permit.payload });
             return r;
           });
@@ -109,6 +109,11 @@ export class PermitService {
     const document = this.#validate(body);
     this.#requireOwnCountry(officer, document.issuingCountry, "issue permits of");
     return this.#prepare(officer, document);
+  }
+
+  /** Stores a prepared permit: a new row, or over the FAILED row of the same number. */
+  #save(store: Store, prepared: { permit: NewPermit; revive: boolean }): Promise<PermitRecord> {
+    return prepared.revive ? store.reviveFailedPermit(prepared.permit) : store.insertPermit(prepared.permit);
   }
 
   async view(permitId: string): Promise<PermitView> {
@@ -187,7 +192,7 @@ export class PermitService {
     const document = this.#validate(body);
     this.#requireOwnCountry(officer, document.issuingCountry, "issue permits of");
     const prepared = await this.#prepare(officer, document);
-    await this.deps.store.insertPermit(prepared.permit);
+    await this.#save(this.deps.store, prepared);
     try {
       const { replacementId, txHash, blockNumber } = await this.#write(officer, (c) => c.replace(old.permitId, permitInputOf(document, prepared.permit.documentHash)));
       await this.onChainStep?.(replacementId).catch(() => undefined); // both permits' histories, as after every other step
@@ -245,9 +250,12 @@ export class PermitService {
       signature,
       lines: [...document.items].sort((a, b) => a.line - b.line).map((i) => ({ line: i.line, authorised: toFixedPoint(i.quantity) })),
     };
+    // A number is taken once stored, except by a permit that FAILED and that the chain does not
+    // hold: then this attempt takes its place (a retry after the chain refused the first one).
     const existing = await this.deps.store.getPermitByNumber(document.issuingCountry, document.permitNumber);
-    if (existing) throw new DuplicatePermitError(document.issuingCountry, document.permitNumber);
-    return { permit, payload: payload as unknown as import("../store").JsonValue };
+    const revive = existing?.status === "FAILED" && (await chain.reader.permitState(permitId)).status === "NONE";
+    if (existing && !revive) throw new DuplicatePermitError(document.issuingCountry, document.permitNumber);
+    return { permit, payload: payload as unknown as import("../store").JsonValue, revive };
   }
 
   #requireOwnCountry(officer: OfficerRecord, country: string | null, what: string): void {
@@ -274,12 +282,19 @@ export class PermitService {
 
   /** After a synchronous step: pull the permit's new events from the chain into the store, then answer. */
   async #refreshed(permitId: Hex): Promise<PermitView> {
-    await this.onChainStep?.(permitId);
+    try {
+      await this.onChainStep?.(permitId);
+    } catch (err) {
+      // The step is on chain: answer it as done. The store shows it after the indexer's next sync.
+      this.onRefreshFailed?.(permitId, err);
+    }
     return this.view(permitId);
   }
 
   /** Set by the service: brings the store up to date with the chain after a step (the indexer). */
   onChainStep?: (permitId: Hex) => Promise<void>;
+  /** Told when that refresh failed after a step succeeded on chain (the answer is still a success). */
+  onRefreshFailed?: (permitId: Hex, err: unknown) => void;
 }
 
 export function requireRole(officer: OfficerRecord, role: OfficerRecord["role"] | OfficerRecord["role"][], what: string): void {

@@ -43,7 +43,21 @@ export function permitRoutes(deps: { permits: PermitService; store: Store }): Ro
     res.status(status).location(view.links.self).json(view);
   };
 
-  /** Idempotency-Key: the same key and body answer the stored response; another body is a 409. */
+  /** Requests under way, by officer and Idempotency-Key: a concurrent retry waits for the first answer. */
+  const inFlight = new Map<string, { requestHash: string; answer: Promise<{ status: number; body: unknown }> }>();
+
+  /** Answers a stored (or just computed) response again, as the replay of an earlier request. */
+  const replay = (res: Response, answer: { status: number; body: unknown }) => {
+    res.setHeader("Idempotent-Replayed", "true");
+    const self = (answer.body as { links?: { self?: unknown } } | null)?.links?.self;
+    if (answer.status === 201 && typeof self === "string") res.location(self);
+    return res.status(answer.status).json(answer.body);
+  };
+
+  /**
+   * Idempotency-Key: the same key and body answer the stored response (also while the first
+   * request is still running: the retry waits for it); the same key with another body is a 409.
+   */
   async function idempotent(req: Request, res: Response, fn: () => Promise<{ status: number; body: unknown }>) {
     const key = req.header("idempotency-key");
     const officer = officerOf(res);
@@ -53,15 +67,29 @@ export function permitRoutes(deps: { permits: PermitService; store: Store }): Ro
     }
     if (key.length > 200) throw new InvalidRequestError("Idempotency-Key is longer than 200 characters.");
     const requestHash = createHash("sha256").update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body)}`).digest("hex");
+    const slot = `${officer.id}\n${key}`;
+    const running = inFlight.get(slot);
+    if (running) {
+      if (running.requestHash !== requestHash) throw new ConflictError("This Idempotency-Key is in use for a different request.");
+      return replay(res, await running.answer);
+    }
     const stored = await store.getIdempotency(key, officer.id);
     if (stored) {
       if (stored.requestHash !== requestHash) throw new ConflictError("This Idempotency-Key was used for a different request.");
-      res.setHeader("Idempotent-Replayed", "true");
-      return res.status(stored.responseStatus).json(stored.responseBody);
+      return replay(res, { status: stored.responseStatus, body: stored.responseBody });
     }
-    const r = await fn();
-    const kept = await store.putIdempotency({ key, officerId: officer.id, requestHash, responseStatus: r.status, responseBody: r.body as never });
-    res.status(kept.responseStatus).json(kept.responseBody);
+    const answer = (async () => {
+      const r = await fn();
+      const kept = await store.putIdempotency({ key, officerId: officer.id, requestHash, responseStatus: r.status, responseBody: r.body as never });
+      return { status: kept.responseStatus, body: kept.responseBody };
+    })();
+    inFlight.set(slot, { requestHash, answer });
+    try {
+      const r = await answer;
+      res.status(r.status).json(r.body);
+    } finally {
+      inFlight.delete(slot);
+    }
   }
 
   router.post(

@@ -42,6 +42,7 @@ export class SqlStore implements Store {
   }
 
   insertPermit: Store["insertPermit"] = (p) => permits.insertPermit(this.db, this.now(), p);
+  reviveFailedPermit: Store["reviveFailedPermit"] = (p) => permits.reviveFailedPermit(this.db, this.now(), p);
   getPermit: Store["getPermit"] = (id) => permits.getPermit(this.db, id);
   getPermitByNumber: Store["getPermitByNumber"] = (country, number) => permits.getPermitByNumber(this.db, country, number);
   listPermits: Store["listPermits"] = (filter) => permits.listPermits(this.db, filter);

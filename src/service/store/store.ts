@@ -37,6 +37,8 @@ export interface Store {
   // Permits
   /** @throws {DuplicatePermitError} when the id or (issuing country, number) exists. */
   insertPermit(permit: NewPermit): Promise<PermitRecord>;
+  /** Stores `permit` over a FAILED one of the same number; DuplicatePermitError unless that one is FAILED. */
+  reviveFailedPermit(permit: NewPermit): Promise<PermitRecord>;
   getPermit(permitId: string): Promise<PermitRecord | undefined>;
   getPermitByNumber(issuingCountry: string, permitNumber: string): Promise<PermitRecord | undefined>;
   listPermits(filter?: ListPermitsFilter): Promise<PermitPage>;

@@ -15,6 +15,7 @@ import {
   issueAndAnchor,
   sample,
   sleep,
+  waitForStatus,
   startTestService,
   type Api,
   type Credentials,
@@ -256,6 +257,27 @@ describe("REST API error statuses", function () {
       // Only the public verifier is limited.
       expect((await limited.api.get("/api/v1/permits", { token: limited.creds.CH.issuer })).status).to.equal(200);
       expectHonestStatuses(limited.api.replies);
+    });
+  });
+
+  describe("a step done on chain is a success even if the store cannot be refreshed at once", () => {
+    it("endorsement answers 201 although the index refresh after it fails; the store catches up", async () => {
+      const permit = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+      const indexer = svc.handle.indexer;
+      const syncNow = indexer.syncNow.bind(indexer);
+      indexer.syncNow = async () => {
+        throw new Error("simulated: the chain read after the step failed");
+      };
+      let res;
+      try {
+        res = await api.post(`/api/v1/permits/${permit.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 1, quantity: 100 }, { line: 2, quantity: 14.5 }] } });
+      } finally {
+        indexer.syncNow = syncNow;
+      }
+      expect(res.status, res.text).to.equal(201);
+      expect(await svc.handle.chain.reader.permitState(permit.permitId)).to.include({ status: "ENDORSED" });
+      const caughtUp = await waitForStatus(api, c.CH.issuer, permit.permitId, "ENDORSED", 5_000);
+      expect(caughtUp.lines.map((l: { exported: number }) => l.exported)).to.deep.equal([100, 14.5]);
     });
   });
 

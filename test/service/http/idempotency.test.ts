@@ -44,6 +44,13 @@ describe("REST API idempotent retries", function () {
     expect(issued.history.filter((h: { event: string }) => h.event === "PermitIssued")).to.have.length(1);
   });
 
+  it("while the first request runs, the same key with another body is a 409", async () => {
+    const doc = sample("chExportPythonSkins");
+    const other = sample("chExportPythonSkins");
+    const [a, b] = await Promise.all([issue(c.CH.issuer, doc, "concurrent-2"), issue(c.CH.issuer, other, "concurrent-2")]);
+    expect([a.status, b.status].sort()).to.deep.equal([201, 409]);
+  });
+
   it("the same key with another body is a 409, and issues nothing", async () => {
     const doc = sample("chExportPythonSkins");
     expect((await issue(c.CH.issuer, doc, "retry-2")).status).to.equal(201);
@@ -88,13 +95,14 @@ describe("REST API idempotent retries", function () {
     expect(good.status, good.text).to.equal(201);
   });
 
-  it("concurrent retries with one key issue exactly one permit; none is a 5xx", async () => {
+  it("concurrent retries with one key issue exactly one permit, and every retry gets its answer (replayed, with Location)", async () => {
     const doc = sample("chExportPythonSkins");
     const replies = await Promise.all(Array.from({ length: 6 }, () => issue(c.CH.issuer, doc, "concurrent-1")));
     const statuses = replies.map((r) => r.status);
-    expect(statuses.filter((s) => s === 201).length, statuses.join(",")).to.be.at.least(1);
-    for (const r of replies) if (r.status !== 201) expectProblem(r, 409);
-    expect(new Set(replies.filter((r) => r.status === 201).map((r) => r.body.permitId)).size).to.equal(1);
+    expect(statuses, statuses.join(",")).to.deep.equal([201, 201, 201, 201, 201, 201]);
+    expect(replies.filter((r) => r.headers.get("idempotent-replayed") === "true")).to.have.length(5);
+    for (const r of replies) expect(r.headers.get("location")).to.equal(r.body.links.self);
+    expect(new Set(replies.map((r) => r.body.permitId)).size).to.equal(1);
     expect(await permitsNumbered(doc.permitNumber)).to.have.length(1);
     // Once the first answer is stored, a retry replays it.
     const retry = await issue(c.CH.issuer, doc, "concurrent-1");

@@ -268,6 +268,25 @@ export function shouldRunTheLifecycle(startIt: () => Promise<TestService>): void
       expect((await verifyQr(res.body.permitId)).verdict).to.equal("VALID");
     });
 
+    it("a replacement the chain refuses is FAILED with the reason, and its number can be issued again", async () => {
+      const old = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+      expect((await api.post(`/api/v1/permits/${old.permitId}/cancel`, { token: c.CH.issuer, json: { reason: "LOST" } })).status).to.equal(200);
+      const replacement = sample("chExportPythonSkins");
+      const refused = await api.post(`/api/v1/permits/${old.permitId}/replace`, { token: c.CH.issuer, json: replacement });
+      expectProblem(refused, 409); // a cancelled permit cannot be replaced: the contract refuses
+      const list = await api.get(`/api/v1/permits?status=FAILED&limit=500`, { token: c.CH.issuer });
+      const failed = list.body.items.find((p: { permitNumber: string }) => p.permitNumber === replacement.permitNumber);
+      expect(failed, "the refused replacement is kept as FAILED").to.not.equal(undefined);
+      expect(failed.failureReason).to.be.a("string").and.not.equal("");
+      // The chain never anchored that number, so it is free: issuing it again is not a duplicate.
+      const again = await issueAndAnchor(api, c.CH.issuer, replacement);
+      expect(again.permitId).to.equal(failed.permitId);
+      expect(again.status).to.equal("ISSUED");
+      expect((await verifyQr(again.permitId)).verdict).to.equal("VALID");
+      // Whereas a number the chain holds stays taken.
+      expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: replacement }), 409);
+    });
+
     it("the importing country records non-compliance with a reason code and note, once the export is endorsed", async () => {
       const permit = await issueAndAnchor(api, c.NO.issuer, sample("noExportTimber"));
       const early = await api.post(`/api/v1/permits/${permit.permitId}/non-compliance`, { token: c.CH.customs, json: { reason: "SPECIES_MISMATCH" } });

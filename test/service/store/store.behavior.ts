@@ -191,6 +191,20 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       expect(missing.kind).to.equal("notFound");
     });
 
+    it("stores a new attempt over a FAILED permit of the same number, and only over a FAILED one", async () => {
+      const first = newPermit();
+      await store.insertPermit(first);
+      const retry = newPermit({ permitId: first.permitId, permitNumber: first.permitNumber, lines: [{ line: 1, authorised: 7n }] });
+      expect((await rejectionOf(store.reviveFailedPermit(retry))).name).to.equal("DuplicatePermitError"); // still PENDING
+      await store.updatePermitStatus(first.permitId, { status: "FAILED", failureReason: "refused by the chain" });
+      clock.advance(1000);
+      const revived = await store.reviveFailedPermit(retry);
+      expect(revived).to.include({ permitId: first.permitId, status: "PENDING", failureReason: null, documentHash: retry.documentHash, salt: retry.salt, txHash: null });
+      expect(revived.createdAt).to.not.equal(revived.updatedAt);
+      expect(await store.getPermitLines(first.permitId)).to.deep.equal([{ line: 1, authorised: 7n, exported: 0n }]);
+      expect((await rejectionOf(store.reviveFailedPermit(retry))).name).to.equal("DuplicatePermitError"); // PENDING again
+    });
+
     it("records the exported quantity per line", async () => {
       const { permitId } = await store.insertPermit(newPermit());
       await store.setLineExported(permitId, 1, 10_000n);

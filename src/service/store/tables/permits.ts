@@ -46,6 +46,29 @@ export async function insertPermit(db: SqlExecutor, now: string, p: NewPermit): 
   });
 }
 
+/**
+ * Stores `p` over a FAILED permit of the same number (one the chain never anchored): the number is
+ * free again once its first attempt failed. Its lines are replaced; the audit log keeps the failure.
+ *
+ * @throws {DuplicatePermitError} the permit is not (or no longer) FAILED
+ */
+export async function reviveFailedPermit(db: SqlExecutor, now: string, p: NewPermit): Promise<PermitRecord> {
+  return db.transaction(async (tx) => {
+    const { changes } = await tx.run(
+      `UPDATE permits SET document = ?, salt = ?, document_hash = ?, doc_type = ?, exporting_country = ?, importing_country = ?, valid_until = ?,
+         status = ?, failure_reason = NULL, issuer_officer_id = ?, signature = ?, tx_hash = NULL, block_number = NULL, updated_at = ?
+       WHERE permit_id = ? AND status = 'FAILED'`,
+      [p.documentJson, p.salt, p.documentHash, p.docType, p.exportingCountry, p.importingCountry, p.validUntil, p.status ?? "PENDING", p.issuerOfficerId, p.signature, now, p.permitId],
+    );
+    if (changes === 0) throw new DuplicatePermitError(p.issuingCountry, p.permitNumber);
+    await tx.run("DELETE FROM permit_lines WHERE permit_id = ?", [p.permitId]);
+    for (const line of p.lines) {
+      await tx.run("INSERT INTO permit_lines (permit_id, line, authorised, exported) VALUES (?, ?, ?, 0)", [p.permitId, line.line, line.authorised]);
+    }
+    return (await getPermit(tx, p.permitId))!;
+  });
+}
+
 export async function getPermit(db: SqlExecutor, permitId: string): Promise<PermitRecord | undefined> {
   const [row] = await db.all("SELECT * FROM permits WHERE permit_id = ?", [permitId]);
   return row && toPermit(row);
