@@ -4,7 +4,7 @@
  * loopback. The service runs as its own process (as a user runs it); load comes from this one.
  * Results: bench/results/service.json and docs/service-benchmark.md. Not a test.
  *
- *   npx hardhat run bench/service.ts            (PERMITS=2000 VERIFY_SECONDS=10 to change)
+ *   npm run bench:service            (PERMITS=2000 VERIFY_SECONDS=10 VERIFY_WORKERS=1 to change)
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
@@ -14,13 +14,15 @@ import autocannon from "autocannon";
 
 const PERMITS = Number(process.env.PERMITS ?? 2000);
 const VERIFY_SECONDS = Number(process.env.VERIFY_SECONDS ?? 10);
+/** The service's default on this machine (one per core beyond the first, at most 4), unless set. */
+const VERIFY_WORKERS = Number(process.env.VERIFY_WORKERS ?? Math.min(4, Math.max(0, os.availableParallelism() - 1)));
 const sample = JSON.parse(readFileSync("test/sdk/document/fixtures/02-lk-export-orchids.json", "utf8"));
 
 async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "permit-bench-"));
   const port = 18000 + Math.floor(Math.random() * 1000);
   const child = spawn("node_modules/.bin/ts-node", ["--transpile-only", "src/cli/main.ts", "start"], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), OUTBOX_BATCH_SIZE: "400", OUTBOX_INTERVAL_MS: "20", LOG_LEVEL: "warn" },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), OUTBOX_BATCH_SIZE: "400", OUTBOX_INTERVAL_MS: "20", LOG_LEVEL: "warn", VERIFY_WORKERS: String(VERIFY_WORKERS) },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -64,6 +66,7 @@ async function main() {
       qrs.push(await decodeQrImage(png));
     }
     const bodies = qrs.map((qr) => JSON.stringify({ qr }));
+    const v = (r: autocannon.Result) => ({ requestsPerSecond: Math.round(r.requests.average), p50ms: r.latency.p50, p90ms: r.latency.p90, p99ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
     const verifyRun = (connections: number) =>
       autocannon({
         url: `${base}/api/v1/verify`,
@@ -71,8 +74,12 @@ async function main() {
         duration: VERIFY_SECONDS,
         requests: bodies.map((body) => ({ method: "POST", headers: { "content-type": "application/json" }, body })),
       });
-    const single = await verifyRun(1);
-    const many = await verifyRun(64);
+    const runs: ({ connections: number } & ReturnType<typeof v>)[] = [];
+    for (const connections of [1, 16, 64]) {
+      const r = await verifyRun(connections);
+      runs.push({ connections, ...v(r) });
+      process.stderr.write(`  POST /verify, ${connections} connections: ${Math.round(r.requests.average)}/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms\n`);
+    }
     const issuance = {
       permits: PERMITS,
       acceptedPerSecond: Math.round(PERMITS / ((tAccepted - t0) / 1000)),
@@ -80,35 +87,70 @@ async function main() {
       secondsToAnchorAll: +((tAnchored - t0) / 1000).toFixed(2),
       goalAnchoredPerSecond: 1000,
     };
-    const v = (r: autocannon.Result) => ({ requestsPerSecond: Math.round(r.requests.average), p50ms: r.latency.p50, p99ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
+    const at64 = runs.find((r) => r.connections === 64)!;
     const result = {
       date: new Date().toISOString(),
       machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadAverage: os.loadavg() },
+      service: { runtime: "ts-node --transpile-only src/cli/main.ts start (as npm start)", verifyWorkers: VERIFY_WORKERS, storage: "SQLite (WAL)", chain: "embedded Anvil, automine" },
       issuance,
-      verify: { concurrency1: v(single), concurrency64: v(many), goal: { requestsPerSecond: 2000, p99ms: 25, concurrency: 64 } },
+      verify: {
+        distinctQrCodes: bodies.length,
+        runs,
+        goal: { requestsPerSecond: 2000, p99ms: 25, concurrency: 64 },
+        meetsThroughput: at64.requestsPerSecond >= 2000,
+        meetsP99: at64.p99ms <= 25,
+        /** Little's law for a closed loop: mean latency = connections / throughput. */
+        meanLatencyAt64Ms: +(64 / at64.requestsPerSecond * 1000).toFixed(1),
+      },
     };
     mkdirSync("bench/results", { recursive: true });
     writeFileSync("bench/results/service.json", JSON.stringify(result, null, 2) + "\n");
     const ok = (b: boolean) => (b ? "met" : "**missed**");
+    const row = (r: (typeof runs)[number]) => `| ${r.connections} | ${r.requestsPerSecond.toLocaleString("en")} | ${r.p50ms} | ${r.p90ms} | ${r.p99ms} | ${r.errors + r.non2xx} |`;
     writeFileSync(
       "docs/service-benchmark.md",
       `# Service benchmark (end to end)
 
-\`npx hardhat run bench/service.ts\` — the service runs as its own process (embedded Anvil, SQLite),
-load comes from a second process on loopback. ${result.machine.cores} cores, ${result.machine.cpu}, Node ${process.version},
-load average at the end ${result.machine.loadAverage.map((l) => l.toFixed(1)).join(" / ")}, ${result.date.slice(0, 10)}. Raw: \`bench/results/service.json\`.
+\`npm run bench:service\` (bench/service.ts): the service runs as its own process exactly as \`npm start\`
+runs it (embedded Anvil, SQLite, ${VERIFY_WORKERS} verification worker thread${VERIFY_WORKERS === 1 ? "" : "s"}); the load comes from this process (autocannon)
+on loopback, **on the same ${result.machine.cores} cores** (${result.machine.cpu}, Node ${process.version}). Load average at the end
+${result.machine.loadAverage.map((l) => l.toFixed(1)).join(" / ")}, ${result.date.slice(0, 10)}. Raw figures: \`bench/results/service.json\`.
+
+## Issuance, POST to anchored
+
+${PERMITS.toLocaleString("en")} permits posted in batches of 100, 4 requests in flight; the clock stops when the outbox is empty
+(every permit ISSUED on chain).
 
 | measure | result | goal | |
 | --- | ---: | ---: | --- |
-| permits accepted per second (POST, batches of 100, 4 in flight) | ${issuance.acceptedPerSecond} | | |
-| permits anchored per second, POST to ISSUED on chain (${PERMITS} permits) | ${issuance.anchoredPerSecond} | ≥ 1,000 | ${ok(issuance.anchoredPerSecond >= 1000)} |
-| POST /verify per second, 1 connection | ${result.verify.concurrency1.requestsPerSecond} (p50 ${result.verify.concurrency1.p50ms} ms, p99 ${result.verify.concurrency1.p99ms} ms) | | |
-| POST /verify per second, 64 connections | ${result.verify.concurrency64.requestsPerSecond} (p50 ${result.verify.concurrency64.p50ms} ms, p99 ${result.verify.concurrency64.p99ms} ms) | ≥ 2,000, p99 ≤ 25 ms | ${ok(result.verify.concurrency64.requestsPerSecond >= 2000 && result.verify.concurrency64.p99ms <= 25)} |
+| permits accepted per second (201 with status PENDING) | ${issuance.acceptedPerSecond.toLocaleString("en")} | | |
+| permits anchored per second, first POST to last ISSUED | ${issuance.anchoredPerSecond.toLocaleString("en")} | ≥ 1,000 | ${ok(issuance.anchoredPerSecond >= 1000)} |
 
-Online verification reads the chain on every request (the permit's events, its signer's membership
-events, the \`verify\` view): several JSON-RPC round trips to the node per answer. Where the goals are
-missed, that is where the time goes; serving verification from the indexer's copy of the chain is the
-next step (see the notes in the issue).
+A batch is validated and signed permit by permit, then stored and queued in one transaction; the
+outbox anchors up to \`OUTBOX_BATCH_SIZE\` (here 400) per run in transactions of 200 permits, each
+signed by the issuing officer.
+
+## POST /verify
+
+${bodies.length} distinct QR codes of the permits above (read from their PNG images), sent round-robin; each answer
+is a full online verification from the indexer's mirror of the chain (decode, validate, salted
+hash, signer recovery on a worker thread; events, trust list and verdict on the main thread). No
+answers are cached.
+
+| connections | answers / s | p50 ms | p90 ms | p99 ms | errors |
+| ---: | ---: | ---: | ---: | ---: | ---: |
+${runs.map(row).join("\n")}
+
+Goal: ≥ 2,000 verifications/s (${ok(result.verify.meetsThroughput)}: ${at64.requestsPerSecond.toLocaleString("en")}/s at 64 connections) with p99 ≤ 25 ms at 64 concurrent
+(${ok(result.verify.meetsP99)}: ${at64.p99ms} ms).
+
+Why the latency goal is hard here: autocannon keeps 64 requests outstanding (a closed loop), so by
+Little's law the mean latency is 64 / throughput — ${result.verify.meanLatencyAt64Ms} ms at the measured rate. A p99 of
+25 ms at 64 connections needs well over 2,560 answers/s (64 / 0.025 s) with almost no spread, i.e.
+roughly 3,500–4,000/s on this machine, where the service's main thread, its worker thread and the
+load generator share two cores. At 1 and 16 connections (above) the same answers take a few
+milliseconds: the time at 64 is queueing, not work. What would move it: a third core (a second
+worker thread), or moving the store reads and the JSON of the answer to the workers too.
 `,
     );
     console.log(JSON.stringify(result, null, 2));
