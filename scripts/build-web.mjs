@@ -39,7 +39,7 @@ const options = {
   },
   inject: [path.join(web, "shims", "buffer.ts")],
   // Native bindings the SDK loads only under Node (src/sdk/crypto.ts); the browser uses viem's code.
-  external: ["keccak", "secp256k1"],
+  external: ["keccak", "secp256k1", "node:module", "node:path"],
   define: { "process.env.NODE_ENV": '"production"', global: "globalThis" },
 };
 

@@ -71,7 +71,11 @@ describe("permit-registry CLI", function () {
       log: (line) => logs.push(line),
     });
     expect(service.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/).and.not.match(/:0$/);
-    files.skins = writeDoc("skins.json", "01-ch-export-python-skins.json");
+    // Dated today: the demo officers became issuers at this service's first start (today), and
+    // the offline check asks whether the signer was an issuer on the permit's issue date.
+    const today = new Date().toISOString().slice(0, 10);
+    const validUntil = new Date(Date.now() + 150 * 86_400_000).toISOString().slice(0, 10);
+    files.skins = writeDoc("skins.json", "01-ch-export-python-skins.json", (d) => Object.assign(d, { issuedOn: today, validUntil }));
     files.skins2 = writeDoc("skins-2.json", "01-ch-export-python-skins.json", (d) => (d.permitNumber = "CH-2026-004712"));
     files.invalid = writeDoc("invalid.json", "01-ch-export-python-skins.json", (d) => {
       d.permitNumber = "CH-2026-004713";
