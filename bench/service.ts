@@ -128,7 +128,9 @@ ${PERMITS.toLocaleString("en")} permits posted in batches of 100, 4 requests in 
 
 A batch is validated and signed permit by permit, then stored and queued in one transaction; the
 outbox anchors up to \`OUTBOX_BATCH_SIZE\` (here 400) per run in transactions of 200 permits, each
-signed by the issuing officer.
+signed by the issuing officer, all sent before any is waited for; the indexer records a run's events
+in one transaction, and a run that anchored something is followed at once by the next. The first
+run overlaps the POSTs and is slowed by them (one Node thread does both).
 
 ## POST /verify
 

@@ -118,26 +118,38 @@ export function createRegistryClient(options: RegistryClientOptions) {
     return walletClient;
   }
 
-  /** Simulates (so reverts decode with their custom error), sends, waits, decodes the logs. */
   /**
    * Simulates (so a revert decodes with its custom error), sends, waits, decodes the logs. With a
    * `gas` limit it sends at once (one execution instead of three: for large batches) and only
    * simulates if the transaction reverted, to say why.
    */
   async function write(functionName: string, args: readonly unknown[], gas?: bigint) {
+    return settle(await send(functionName, args, gas), functionName, args);
+  }
+
+  function paramsOf(functionName: string, args: readonly unknown[]) {
+    return { address, abi: permitRegistryAbi, functionName: functionName as never, args: args as never, account: requireWallet().account } as const;
+  }
+
+  /** Sends the transaction (simulated first unless `gas` is given); its hash. */
+  async function send(functionName: string, args: readonly unknown[], gas?: bigint): Promise<Hex> {
     const wallet = requireWallet();
-    const params = { address, abi: permitRegistryAbi, functionName: functionName as never, args: args as never, account: wallet.account } as const;
+    const params = paramsOf(functionName, args);
     return call(async () => {
-      let txHash: Hex;
       if (gas === undefined) {
         const { request } = await publicClient.simulateContract(params as never);
-        txHash = await wallet.writeContract(request as never);
-      } else {
-        txHash = await wallet.writeContract({ ...params, gas, chain: wallet.chain } as never);
+        return wallet.writeContract(request as never);
       }
+      return wallet.writeContract({ ...params, gas, chain: wallet.chain } as never);
+    });
+  }
+
+  /** Waits for a sent transaction; a revert is re-simulated at its block to decode why. */
+  async function settle(txHash: Hex, functionName: string, args: readonly unknown[]) {
+    return call(async () => {
       const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash, confirmations });
       if (receipt.status !== "success") {
-        await publicClient.simulateContract({ ...params, blockNumber: receipt.blockNumber - 1n } as never);
+        await publicClient.simulateContract({ ...paramsOf(functionName, args), blockNumber: receipt.blockNumber - 1n } as never);
         throw new TypeError(`transaction ${txHash} reverted`);
       }
       const logs = parseRegistryLogs({ logs: receipt.logs.filter((l) => l.address.toLowerCase() === address.toLowerCase()) });
@@ -317,11 +329,18 @@ export function createRegistryClient(options: RegistryClientOptions) {
       const chunkSize = Math.max(1, opts.chunkSize ?? 200);
       const results: IssueResult[] = [];
       let done = 0;
+      // All chunks are sent before any is waited for (one after another, so nonces follow): on a
+      // chain with block times they share blocks instead of taking one block each.
+      const sent: { txHash: Hex; args: readonly unknown[]; size: number }[] = [];
       for (const chunk of gasChunks(inputs, chunkSize)) {
         const gas = chunk.reduce((g, input) => g + permitGasBound(input), BATCH_BASE_GAS);
-        const r = await write("issueBatch", [chunk.map(toContractInput)], gas);
+        const args = [chunk.map(toContractInput)] as const;
+        sent.push({ txHash: await send("issueBatch", args, gas), args, size: chunk.length });
+      }
+      for (const { txHash, args, size } of sent) {
+        const r = await settle(txHash, "issueBatch", args);
         results.push({ txHash: r.txHash, blockNumber: r.blockNumber, gasUsed: r.gasUsed, permitIds: issuedIds(r.logs) });
-        done += chunk.length;
+        done += size;
         opts.onProgress?.(done, inputs.length);
       }
       return results;

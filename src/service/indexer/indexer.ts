@@ -91,19 +91,22 @@ export class Indexer {
   async #apply(logs: Log[]): Promise<void> {
     if (logs.length === 0) return;
     const { store, chain } = this.o;
+    const events = parseRegistryLogs({ logs }).filter((log) => (log.args as Record<string, unknown>).permitId !== undefined); // membership events: the officers table is the service's own record
+    if (events.length === 0) return;
+    // Block times first (network), then every event in one transaction: a batch of hundreds of
+    // permits is one commit, and the store is never locked while the chain is asked.
     const times = new Map<bigint, string>();
-    for (const log of parseRegistryLogs({ logs })) {
-      const args = log.args as Record<string, unknown>;
-      const permitId = args.permitId as Hex | undefined;
-      if (!permitId) continue; // membership events: the officers table is the service's own record
-      let time = times.get(log.blockNumber);
-      if (!time) {
-        time = new Date(Number((await chain.publicClient.getBlock({ blockNumber: log.blockNumber })).timestamp) * 1000).toISOString();
-        times.set(log.blockNumber, time);
-      }
-      const country = countryOf(log.eventName, args);
-      const { permitId: _p, officer, ...data } = args;
-      await store.transaction(async (tx) => {
+    await Promise.all(
+      [...new Set(events.map((log) => log.blockNumber))].map(async (blockNumber) => {
+        times.set(blockNumber, new Date(Number((await chain.publicClient.getBlock({ blockNumber })).timestamp) * 1000).toISOString());
+      }),
+    );
+    await store.transaction(async (tx) => {
+      for (const log of events) {
+        const args = log.args as Record<string, unknown>;
+        const permitId = args.permitId as Hex;
+        const country = countryOf(log.eventName, args);
+        const { permitId: _p, officer, ...data } = args;
         const fresh = await tx.appendPermitEvent({
           permitId,
           kind: log.eventName,
@@ -111,11 +114,11 @@ export class Indexer {
           country,
           txHash: log.transactionHash,
           blockNumber: Number(log.blockNumber),
-          blockTime: time!,
+          blockTime: times.get(log.blockNumber)!,
           logIndex: log.logIndex,
           data: jsonSafe(data),
         });
-        if (!fresh || !(await tx.getPermit(permitId))) return;
+        if (!fresh || !(await tx.getPermit(permitId))) continue;
         const next = STATUS_AFTER[log.eventName];
         if (next) {
           await tx
@@ -127,8 +130,8 @@ export class Indexer {
           const exported = args.exported as bigint[];
           for (let i = 0; i < lines.length; i++) await tx.setLineExported(permitId, lines[i].line, exported[i] ?? 0n);
         }
-      });
-    }
+      }
+    });
   }
 }
 

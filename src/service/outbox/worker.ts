@@ -40,9 +40,13 @@ export class OutboxWorker {
   start(): void {
     const tick = async () => {
       if (this.#stopped) return;
-      this.#running = this.runOnce().then(() => undefined, (err) => this.o.log?.(`outbox: ${(err as Error).message}`));
+      let busy = false;
+      this.#running = this.runOnce().then((anchored) => void (busy = anchored > 0), (err) => this.o.log?.(`outbox: ${(err as Error).message}`));
       await this.#running;
-      if (!this.#stopped) this.#timer = setTimeout(tick, this.chainUnreachableSince ? Math.max(this.o.intervalMs, 1000) : this.o.intervalMs);
+      // After a run that anchored something, look again at once: a backlog drains back to back,
+      // and the interval only paces an idle (or unreachable) queue.
+      const wait = this.chainUnreachableSince ? Math.max(this.o.intervalMs, 1000) : busy ? 0 : this.o.intervalMs;
+      if (!this.#stopped) this.#timer = setTimeout(tick, wait);
     };
     this.#timer = setTimeout(tick, 0);
   }
