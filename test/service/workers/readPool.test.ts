@@ -1,0 +1,48 @@
+import { expect } from "chai";
+import { getAddress } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { documentHash, encodeQrPayload, newSalt, permitIdOf, renderQrPng, signPermitAnchor, toVerifyUrl } from "../../../src/sdk";
+import { readPermit } from "../../../src/sdk/verify";
+import { ReadPool, ReadPoolError } from "../../../src/service/workers/readPool";
+import { sample } from "../../sdk/document/samples";
+
+describe("read pool: permits read on worker threads", function () {
+  this.timeout(30_000);
+  let pool: ReadPool;
+  let qr: string;
+
+  before(async () => {
+    pool = new ReadPool(2);
+    const officer = privateKeyToAccount(generatePrivateKey());
+    const document = sample("01");
+    const salt = newSalt();
+    const permitId = permitIdOf(document.issuingCountry, document.permitNumber);
+    const registry = getAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3");
+    const signature = await signPermitAnchor({ account: officer, chainId: 31337, registry, permitId, documentHash: documentHash(document, salt) });
+    qr = encodeQrPayload({ mode: "full", chainId: 31337, registry, permitId, salt, signature, document: document as never });
+  });
+  after(() => pool.close());
+
+  it("reads exactly what readPermit reads on the main thread: signed, tampered, garbage, an image", async () => {
+    const tampered = qr.slice(0, 40) + (qr[40] === "A" ? "B" : "A") + qr.slice(41);
+    const png = await renderQrPng(toVerifyUrl(qr, "https://registry.example/verify"));
+    for (const input of [qr, tampered, "hello", new Uint8Array([1, 2, 3]), new Uint8Array(png)]) {
+      const [onWorker, inline] = await Promise.all([pool.read(input), readPermit(input)]);
+      expect(onWorker).to.deep.equal(inline);
+    }
+    expect((await pool.read(qr)).outcome).to.equal("SIGNED");
+  });
+
+  it("answers many concurrent reads, each with its own result", async () => {
+    const inputs = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? `garbage ${i}` : qr));
+    const results = await Promise.all(inputs.map((input) => pool.read(input)));
+    results.forEach((r, i) => expect(r.outcome, String(i)).to.equal(i % 3 === 0 ? "MALFORMED" : "SIGNED"));
+  });
+
+  it("refuses work once closed, with a typed error", async () => {
+    const closing = new ReadPool(1);
+    await closing.close();
+    const err = await closing.read(qr).then(() => undefined, (e: unknown) => e);
+    expect(err).to.be.instanceOf(ReadPoolError);
+  });
+});
