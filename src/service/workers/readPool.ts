@@ -87,14 +87,23 @@ export class ReadPool {
     });
   }
 
-  /** Asks each worker to finish and exit on its own (terminated after a second if it does not). */
+  /**
+   * Asks each worker to finish and exit on its own, and waits for that (up to 30 s; the workers
+   * never keep the process alive). Never `terminate()`: a worker stopped from outside while it
+   * loads or runs the native crypto addons can abort the whole process (seen in CI: libuv
+   * assertions and heap corruption).
+   */
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all(
       this.#slots.map(
         (s) =>
           new Promise<void>((resolve) => {
-            const timer = setTimeout(() => void s.worker.terminate().then(() => resolve(), () => resolve()), 1_000);
+            const timer = setTimeout(() => {
+              this.log?.("read pool: a worker did not exit within 30 s; leaving it (it does not keep the process alive)");
+              resolve();
+            }, 30_000);
+            timer.unref();
             s.worker.once("exit", () => {
               clearTimeout(timer);
               resolve();
