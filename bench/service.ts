@@ -32,7 +32,7 @@ async function main() {
       if (await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false)) break;
       await new Promise((r) => setTimeout(r, 500));
     }
-    // Warm-up: run from TypeScript sources, the verification worker transpiles its code at start
+    // Warm-up: run from TypeScript sources, the verification helper transpiles its code at start
     // (about a second of CPU); one answer from it means it is ready and no longer competing.
     await fetch(`${base}/api/v1/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ qr: "warm-up" }) });
     const creds = JSON.parse(readFileSync(path.join(dataDir, "demo-credentials.json"), "utf8"));
@@ -115,7 +115,7 @@ async function main() {
       `# Service benchmark (end to end)
 
 \`npm run bench:service\` (bench/service.ts): the service runs as its own process exactly as \`npm start\`
-runs it (embedded Anvil, SQLite, ${VERIFY_WORKERS} verification worker thread${VERIFY_WORKERS === 1 ? "" : "s"}); the load comes from this process (autocannon)
+runs it (embedded Anvil, SQLite, ${VERIFY_WORKERS} verification helper process${VERIFY_WORKERS === 1 ? "" : "es"}); the load comes from this process (autocannon)
 on loopback, **on the same ${result.machine.cores} cores** (${result.machine.cpu}, Node ${process.version}). Load average at the end
 ${result.machine.loadAverage.map((l) => l.toFixed(1)).join(" / ")}, ${result.date.slice(0, 10)}. Raw figures: \`bench/results/service.json\`.
 
@@ -139,7 +139,7 @@ run overlaps the POSTs and is slowed by them (one Node thread does both).
 
 ${bodies.length} distinct QR codes of the permits above (read from their PNG images), sent round-robin; each answer
 is a full online verification from the indexer's mirror of the chain (decode, validate, salted
-hash, signer recovery on a worker thread; events, trust list and verdict on the main thread). No
+hash, signer recovery in the helper process; events, trust list and verdict in the service's thread). No
 answers are cached.
 
 | connections | answers / s | p50 ms | p90 ms | p99 ms | errors |
@@ -152,10 +152,10 @@ Goal: ≥ 2,000 verifications/s (${ok(result.verify.meetsThroughput)}: ${at64.re
 Why the latency goal is hard here: autocannon keeps 64 requests outstanding (a closed loop), so by
 Little's law the mean latency is 64 / throughput — ${result.verify.meanLatencyAt64Ms} ms at the measured rate. A p99 of
 25 ms at 64 connections needs well over 2,560 answers/s (64 / 0.025 s) with almost no spread, i.e.
-roughly 3,500–4,000/s on this machine, where the service's main thread, its worker thread and the
+roughly 3,500–4,000/s on this machine, where the service's thread, its helper process and the
 load generator share two cores. At 1 and 16 connections (above) the same answers take a few
 milliseconds: the time at 64 is queueing, not work. What would move it: a third core (a second
-worker thread), or moving the store reads and the JSON of the answer to the workers too.
+helper process), or moving the store reads and the JSON of the answer to the helpers too.
 `,
     );
     console.log(JSON.stringify(result, null, 2));

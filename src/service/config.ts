@@ -62,7 +62,7 @@ export type ServiceConfig = {
   /** Base of the verify URLs printed in QR codes, without trailing slash (`PUBLIC_BASE_URL`). */
   publicBaseUrl: string;
   outbox: { batchSize: number; intervalMs: number };
-  /** Worker threads reading permits for `POST /verify` (`VERIFY_WORKERS`; default: one per core beyond the first, at most 4; 0 = on the main thread). */
+  /** Helper processes reading permits for `POST /verify` (`VERIFY_WORKERS`; default: one per core beyond the first, at most 4; 0 = on the main thread). */
   verifyWorkers: number;
   logLevel: LogLevel;
   keystore: KeystoreConfig;
@@ -121,7 +121,7 @@ const variablesSchema = z.object({
   PUBLIC_BASE_URL: httpUrl("the address people scanning a QR code reach the service at, e.g. PUBLIC_BASE_URL=https://permits.example.org").optional(),
   OUTBOX_BATCH_SIZE: integer(1, 10_000, "e.g. OUTBOX_BATCH_SIZE=50").default(50),
   OUTBOX_INTERVAL_MS: integer(10, 3_600_000, "milliseconds between outbox runs, e.g. OUTBOX_INTERVAL_MS=200").default(200),
-  VERIFY_WORKERS: integer(0, 64, "worker threads for POST /verify, e.g. VERIFY_WORKERS=1; 0 verifies on the main thread").optional(),
+  VERIFY_WORKERS: integer(0, 64, "helper processes for POST /verify, e.g. VERIFY_WORKERS=1; 0 verifies in the service's own thread").optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   KEYSTORE_PASSPHRASE: z.string().min(12, "must be at least 12 characters; choose a long random passphrase and keep it secret").optional(),
 });

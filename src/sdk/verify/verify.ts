@@ -67,7 +67,7 @@ const NON_COMPLIANCE = ["NONE", "QUANTITY_MISMATCH", "SPECIES_MISMATCH", "DOCUME
 /**
  * What a QR code says on its own, before any trust list or chain is consulted: the first half of
  * {@link verify} (read the payload, validate the document, recompute the salted hash, recover the
- * signer). Plain data — structured-cloneable — so a service can compute it on worker threads;
+ * signer). Plain data — structured-cloneable — so a service can compute it in other processes or threads;
  * it is the CPU-bound part of a verification.
  */
 export type PermitReading =
@@ -88,7 +88,7 @@ export type PermitReading =
  * {@link verify}; pass the result to {@link verifyReading}).
  *
  * @example
- * const reading = await readPermit(qrText); // e.g. on a worker thread
+ * const reading = await readPermit(qrText); // e.g. in a helper process
  * const result = await verifyReading(reading, { registry, trustList });
  */
 export async function readPermit(input: VerifyInput): Promise<PermitReading> {

@@ -1,11 +1,15 @@
 /**
- * Worker threads for the CPU-bound half of verification (`readPermit`), so that `POST /verify`
- * uses more than one core: the main thread parses HTTP, reads the store and answers; the
- * workers decode QR codes, validate documents, hash and recover signers. A worker that dies is
- * replaced and its requests fail (the route answers 503), nothing hangs.
+ * Processes for the CPU-bound half of verification (`readPermit`), so that `POST /verify` uses
+ * more than one core: the service's thread parses HTTP, reads the store and answers; the pool's
+ * processes decode QR codes, validate documents, hash and recover signers. A process that dies is
+ * replaced and its requests fail (the route then reads on the main thread), nothing hangs.
+ *
+ * Processes, not worker threads: the native secp256k1 addon keeps a process-wide static
+ * reference to the JavaScript environment that loaded it, so a worker thread that loaded it and
+ * then exited corrupted the heap at process exit (seen in CI as `free(): invalid next size`).
  */
+import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
 import type { PermitReading, VerifyInput } from "../../sdk/verify";
 
 export type ReadRequest = { id: number; input: VerifyInput } | { close: true };
@@ -15,35 +19,14 @@ export class ReadPoolError extends Error {
   override readonly name = "ReadPoolError";
 }
 
-type Slot = { worker: Worker; pending: Map<number, { resolve: (r: PermitReading) => void; reject: (e: Error) => void }> };
-
-/**
- * How a worker is started: the compiled file, or — running from TypeScript sources, as `npm start`
- * does — through a minimal require hook that transpiles each file with TypeScript's
- * `transpileModule` (what ts-node's transpile-only mode does). Not ts-node itself: it loads Node's
- * `repl`, and with it `domain`, which taxes every message the worker handles (~25 % fewer
- * verifications measured); not tsx: its hook runs esbuild's service inside the worker, and
- * terminating such a worker aborted Node in libuv.
- */
-function workerSource(): { source: string; eval: boolean } {
-  const file = path.join(__dirname, `readWorker${path.extname(__filename)}`);
-  if (!file.endsWith(".ts")) return { source: file, eval: false };
-  const hook = `
-    const ts = require(${JSON.stringify(require.resolve("typescript"))});
-    const fs = require("node:fs");
-    const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true };
-    require.extensions[".ts"] = (module, filename) =>
-      module._compile(ts.transpileModule(fs.readFileSync(filename, "utf8"), { compilerOptions: options, fileName: filename }).outputText, filename);
-    require(${JSON.stringify(file)});`;
-  return { source: hook, eval: true };
-}
+type Slot = { child: ChildProcess; pending: Map<number, { resolve: (r: PermitReading) => void; reject: (e: Error) => void }> };
 
 export class ReadPool {
   readonly #slots: Slot[] = [];
   #nextId = 1;
   #closed = false;
 
-  /** `size` worker threads (at least one); `log` hears about workers that died. */
+  /** `size` processes (at least one); `log` hears about processes that died. */
   constructor(
     readonly size: number,
     private readonly log?: (msg: string) => void,
@@ -52,63 +35,74 @@ export class ReadPool {
   }
 
   #spawn(): Slot {
-    const { source, eval: isEval } = workerSource();
-    const worker = new Worker(source, { eval: isEval });
-    const slot: Slot = { worker, pending: new Map() };
-    worker.unref(); // idle workers never keep the process alive
-    worker.on("message", (m: ReadResponse) => {
+    const child = fork(path.join(__dirname, "readWorkerProcess.cjs"), [], {
+      serialization: "advanced", // structured clone: images travel as bytes
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      execArgv: [],
+    });
+    const slot: Slot = { child, pending: new Map() };
+    // Idle processes never keep the service alive.
+    child.unref();
+    child.channel?.unref();
+    child.on("message", (m: ReadResponse) => {
       const waiter = slot.pending.get(m.id);
       if (!waiter) return;
       slot.pending.delete(m.id);
+      if (slot.pending.size === 0) child.channel?.unref();
       if ("error" in m) waiter.reject(new ReadPoolError(`reading the permit failed: ${m.error}`));
       else waiter.resolve(m.reading);
     });
+    let replaced = false;
     const replace = (why: string) => {
-      for (const waiter of slot.pending.values()) waiter.reject(new ReadPoolError(`a verification worker stopped (${why}); retry`));
+      if (replaced) return;
+      replaced = true;
+      for (const waiter of slot.pending.values()) waiter.reject(new ReadPoolError(`a verification process stopped (${why}); retry`));
       slot.pending.clear();
       const index = this.#slots.indexOf(slot);
       if (this.#closed || index < 0) return;
-      this.log?.(`read pool: worker stopped (${why}); starting another`);
+      this.log?.(`read pool: process stopped (${why}); starting another`);
       this.#slots[index] = this.#spawn();
     };
-    worker.on("error", (err) => replace(err.message));
-    worker.on("exit", (code) => replace(`exit code ${code}`));
+    child.on("error", (err) => replace(err.message));
+    child.on("exit", (code, signal) => replace(signal ? `signal ${signal}` : `exit code ${code}`));
     return slot;
   }
 
-  /** Reads one permit on the least busy worker. */
+  /** The helper processes' ids (for operators and tests). */
+  get pids(): number[] {
+    return this.#slots.map((s) => s.child.pid!).filter((pid) => pid !== undefined);
+  }
+
+  /** Reads one permit in the least busy process. */
   read(input: VerifyInput): Promise<PermitReading> {
     if (this.#closed) return Promise.reject(new ReadPoolError("the read pool is closed"));
     const slot = this.#slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.#nextId++;
     return new Promise<PermitReading>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, input } satisfies ReadRequest);
+      slot.child.channel?.ref(); // an answer is awaited
+      slot.child.send({ id, input } satisfies ReadRequest, (err) => {
+        if (!err || !slot.pending.delete(id)) return;
+        reject(new ReadPoolError(`could not reach a verification process: ${err.message}`));
+      });
     });
   }
 
-  /**
-   * Asks each worker to finish and exit on its own, and waits for that (up to 30 s; the workers
-   * never keep the process alive). Never `terminate()`: a worker stopped from outside while it
-   * loads or runs the native crypto addons can abort the whole process (seen in CI: libuv
-   * assertions and heap corruption).
-   */
+  /** Asks each process to exit and waits for it (killed after 5 s if it does not). */
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all(
       this.#slots.map(
-        (s) =>
+        ({ child }) =>
           new Promise<void>((resolve) => {
-            const timer = setTimeout(() => {
-              this.log?.("read pool: a worker did not exit within 30 s; leaving it (it does not keep the process alive)");
-              resolve();
-            }, 30_000);
-            timer.unref();
-            s.worker.once("exit", () => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+            child.once("exit", () => {
               clearTimeout(timer);
               resolve();
             });
-            s.worker.postMessage({ close: true } satisfies ReadRequest);
+            if (child.connected) child.send({ close: true } satisfies ReadRequest, () => undefined);
+            else child.kill("SIGTERM");
           }),
       ),
     );

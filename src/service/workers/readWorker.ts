@@ -1,17 +1,19 @@
 /**
- * A worker thread of the read pool: reads permits (`readPermit`: QR decoding, document
- * validation, salted hash, signer recovery) for the main thread, which keeps HTTP and the store.
+ * A process of the read pool: reads permits (`readPermit`: QR decoding, document validation,
+ * salted hash, signer recovery) for the service, which keeps HTTP and the store. Started by
+ * `readWorkerProcess.cjs`; talks over the IPC channel; exits when asked or when the service is gone.
  */
-import { parentPort } from "node:worker_threads";
 import { readPermit } from "../../sdk/verify";
 import type { ReadRequest, ReadResponse } from "./readPool";
 
-if (!parentPort) throw new Error("readWorker runs as a worker thread of ReadPool");
-const port = parentPort;
-port.on("message", (request: ReadRequest) => {
-  if ("close" in request) return port.close(); // nothing else keeps this thread alive: it exits
+if (!process.send) throw new Error("readWorker runs as a child process of ReadPool (with an IPC channel)");
+const send = (message: ReadResponse) => process.send!(message);
+process.on("message", (request: ReadRequest) => {
+  if ("close" in request) return process.disconnect(); // nothing else keeps this process alive: it exits
   readPermit(request.input).then(
-    (reading) => port.postMessage({ id: request.id, reading } satisfies ReadResponse),
-    (err: unknown) => port.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) } satisfies ReadResponse),
+    (reading) => send({ id: request.id, reading }),
+    (err: unknown) => send({ id: request.id, error: err instanceof Error ? err.message : String(err) }),
   );
 });
+// The service went away (even by kill -9): nothing left to serve.
+process.on("disconnect", () => process.exit(0));

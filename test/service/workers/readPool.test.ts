@@ -6,7 +6,7 @@ import { readPermit } from "../../../src/sdk/verify";
 import { ReadPool, ReadPoolError } from "../../../src/service/workers/readPool";
 import { sample } from "../../sdk/document/samples";
 
-describe("read pool: permits read on worker threads", function () {
+describe("read pool: permits read in helper processes", function () {
   this.timeout(30_000);
   let pool: ReadPool;
   let qr: string;
@@ -23,7 +23,7 @@ describe("read pool: permits read on worker threads", function () {
   });
   after(() => pool.close());
 
-  it("reads exactly what readPermit reads on the main thread: signed, tampered, garbage, an image", async () => {
+  it("reads exactly what readPermit reads in this process: signed, tampered, garbage, an image", async () => {
     const tampered = qr.slice(0, 40) + (qr[40] === "A" ? "B" : "A") + qr.slice(41);
     const png = await renderQrPng(toVerifyUrl(qr, "https://registry.example/verify"));
     for (const input of [qr, tampered, "hello", new Uint8Array([1, 2, 3]), new Uint8Array(png)]) {
@@ -37,6 +37,23 @@ describe("read pool: permits read on worker threads", function () {
     const inputs = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? `garbage ${i}` : qr));
     const results = await Promise.all(inputs.map((input) => pool.read(input)));
     results.forEach((r, i) => expect(r.outcome, String(i)).to.equal(i % 3 === 0 ? "MALFORMED" : "SIGNED"));
+  });
+
+  it("replaces a process that dies: requests in flight fail with a typed error, later ones are answered", async () => {
+    const lonely = new ReadPool(1);
+    try {
+      expect((await lonely.read(qr)).outcome).to.equal("SIGNED");
+      const [pid] = lonely.pids;
+      const inFlight = lonely.read(qr).then(() => "answered", (e: unknown) => e);
+      process.kill(pid!, "SIGKILL");
+      const outcome = await inFlight;
+      if (outcome !== "answered") expect(outcome).to.be.instanceOf(ReadPoolError); // unless it finished first
+      for (let i = 0; i < 50 && (lonely.pids[0] === pid || lonely.pids.length === 0); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(lonely.pids[0]).to.not.equal(pid);
+      expect((await lonely.read(qr)).outcome).to.equal("SIGNED");
+    } finally {
+      await lonely.close();
+    }
   });
 
   it("refuses work once closed, with a typed error", async () => {
