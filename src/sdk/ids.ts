@@ -1,4 +1,4 @@
-import { hexToString, stringToHex, toHex, size, type Hex } from "viem";
+import { bytesToHex, hexToString, stringToHex, type Hex } from "viem";
 import { keccak256 } from "./crypto";
 import { PermitRegistryError } from "./errors";
 
@@ -38,11 +38,22 @@ export function bytes2ToCountry(value: Hex): string {
   return code;
 }
 
-/** The permit number as the contract stores it: UTF-8, right-padded with zero bytes to 32. */
+/**
+ * The permit number as the contract stores it — UTF-8, right-padded with zero bytes to 32 — or
+ * `undefined` when it takes more than 32 bytes. The one place the bytes32 limit is decided (the
+ * document schema asks it too).
+ */
+export function permitNumberBytes32(permitNumber: string): Uint8Array | undefined {
+  const bytes = new Uint8Array(MAX_PERMIT_NUMBER_BYTES);
+  // encodeInto stops before a character that does not fit, so anything unread is over 32 bytes.
+  return utf8.encodeInto(permitNumber, bytes).read < permitNumber.length ? undefined : bytes;
+}
+
+/** {@link permitNumberBytes32} as hex, throwing when the number is too long. */
 export function permitNumberToBytes32(permitNumber: string): Hex {
-  const hex = toHex(new TextEncoder().encode(permitNumber));
-  if (size(hex) > MAX_PERMIT_NUMBER_BYTES) throw new PermitNumberTooLongError(permitNumber);
-  return (hex + "0".repeat(64 - (hex.length - 2))) as Hex;
+  const bytes = permitNumberBytes32(permitNumber);
+  if (!bytes) throw new PermitNumberTooLongError(permitNumber);
+  return bytesToHex(bytes);
 }
 
 /**
@@ -52,11 +63,12 @@ export function permitNumberToBytes32(permitNumber: string): Hex {
  */
 export function permitIdOf(issuingCountry: string, permitNumber: string): Hex {
   if (!COUNTRY.test(issuingCountry)) throw new InvalidCountryCodeError(issuingCountry);
-  // bytes2 country ‖ bytes32 number, written in place (this runs once per verification).
-  const key = new Uint8Array(34);
+  const number = permitNumberBytes32(permitNumber);
+  if (!number) throw new PermitNumberTooLongError(permitNumber);
+  // bytes2 country ‖ bytes32 number, as bytes (this runs once per verification).
+  const key = new Uint8Array(2 + MAX_PERMIT_NUMBER_BYTES);
   key[0] = issuingCountry.charCodeAt(0);
   key[1] = issuingCountry.charCodeAt(1);
-  // encodeInto stops before a character that does not fit, so anything unread is over 32 bytes.
-  if (utf8.encodeInto(permitNumber, key.subarray(2)).read < permitNumber.length) throw new PermitNumberTooLongError(permitNumber);
+  key.set(number, 2);
   return keccak256(key);
 }

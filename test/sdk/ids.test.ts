@@ -1,11 +1,18 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { concatHex, keccak256 } from "viem";
+import { concatBytes, concatHex, keccak256, stringToBytes, stringToHex } from "viem";
 import { countryToBytes2, InvalidCountryCodeError, permitIdOf, permitNumberToBytes32, PermitNumberTooLongError } from "../../src/sdk/ids";
 
 describe("permit ids", function () {
-  /** The definition, spelled with viem's generic helpers: keccak256(bytes2 country ‖ bytes32 number). */
-  const reference = (country: string, number: string) => keccak256(concatHex([countryToBytes2(country), permitNumberToBytes32(number)]));
+  /** The definition spelled out independently: keccak256(bytes2 country ‖ UTF-8 number right-padded to 32 bytes). */
+  const reference = (country: string, number: string) => {
+    if (!/^[A-Z]{2}$/.test(country)) throw Object.assign(new Error(country), { name: "InvalidCountryCodeError" });
+    const utf8 = new TextEncoder().encode(number);
+    if (utf8.length > 32) throw Object.assign(new Error(number), { name: "PermitNumberTooLongError" });
+    const padded = new Uint8Array(32);
+    padded.set(utf8);
+    return keccak256(concatBytes([stringToBytes(country), padded]));
+  };
   const outcome = (f: () => string) => {
     try {
       return f();
@@ -23,6 +30,14 @@ describe("permit ids", function () {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("the contract's bytes32 of a number, and the id, agree with viem's generic helpers", function () {
+    for (const number of ["CH-2026-004711", "x".repeat(32), "Å".repeat(16), "😀"]) {
+      expect(permitNumberToBytes32(number)).to.equal(stringToHex(number, { size: 32 }));
+      expect(permitIdOf("CH", number)).to.equal(keccak256(concatHex([countryToBytes2("CH"), permitNumberToBytes32(number)])));
+    }
+    expect(() => permitNumberToBytes32("Å".repeat(17))).to.throw(PermitNumberTooLongError);
   });
 
   it("accepts exactly 32 bytes of UTF-8 and refuses 33, wherever a multi-byte character falls", function () {

@@ -3,7 +3,7 @@
  * issue's `params.rule`, which `validate.ts` turns into a `ValidationIssue`.
  */
 import { z } from "zod";
-import { MAX_PERMIT_NUMBER_BYTES } from "../ids";
+import { MAX_PERMIT_NUMBER_BYTES, permitNumberBytes32 } from "../ids";
 import { isCountryCode } from "./countries";
 import { parseIsoDate } from "./dates";
 import { decimalPlaces, MAX_QUANTITY, QUANTITY_DECIMALS } from "./fixedPoint";
@@ -35,20 +35,6 @@ export function text(max: number) {
   return nonBlank().refine((v) => v.length <= max, rule("text.maxLength", `must be at most ${max} characters`));
 }
 
-/** Bytes of `value` in UTF-8 (a lone surrogate counts 3, as TextEncoder writes U+FFFD), without encoding it. */
-export function utf8ByteLength(value: string): number {
-  let bytes = 0;
-  for (let i = 0; i < value.length; i++) {
-    const unit = value.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < value.length && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
 // eslint-disable-next-line no-control-regex
 const CONTROL_OR_EDGE_SPACE = /[\u0000-\u001f\u007f-\u009f]|^\s|\s$/;
 
@@ -56,7 +42,7 @@ const CONTROL_OR_EDGE_SPACE = /[\u0000-\u001f\u007f-\u009f]|^\s|\s$/;
 export function permitNumber() {
   return nonBlank()
     .refine(
-      (v) => utf8ByteLength(v) <= MAX_PERMIT_NUMBER_BYTES,
+      (v) => permitNumberBytes32(v) !== undefined,
       rule("permitNumber.maxBytes32", `must be at most ${MAX_PERMIT_NUMBER_BYTES} bytes in UTF-8`),
     )
     .refine((v) => !CONTROL_OR_EDGE_SPACE.test(v), rule("permitNumber.format", "must not contain control characters or start/end with whitespace"));

@@ -6,8 +6,9 @@
 import { bytesToHex, getAddress, hexToBytes, recoverAddress, type Address, type Hex } from "viem";
 import { keccak256Bytes, nativeSecp256k1 } from "../crypto";
 
-export async function recoverSigner(digest: Hex, signature: Hex): Promise<Address> {
-  return recoverSignerNative(hexToBytes(digest), hexToBytes(signature)) ?? recoverAddress({ hash: digest, signature });
+export async function recoverSigner(digest: Hex | Uint8Array, signature: Hex): Promise<Address> {
+  const bytes = typeof digest === "string" ? hexToBytes(digest) : digest;
+  return recoverSignerNative(bytes, hexToBytes(signature)) ?? recoverAddress({ hash: bytesToHex(bytes), signature });
 }
 
 /**

@@ -74,7 +74,7 @@ export async function recoverPermitSigner(
   assertPermitAnchor(anchor);
   assertHexBytes(signature, 65, "signature");
   try {
-    return await recoverSigner(bytesToHex(anchorDigest(anchor)), signature);
+    return await recoverSigner(anchorDigest(anchor), signature);
   } catch (cause) {
     throw new InvalidPermitSignatureError({ cause, signature });
   }

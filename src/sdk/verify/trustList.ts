@@ -39,14 +39,7 @@ export async function exportTrustList(registry: RegistryClient, chainId: number)
 
 /** True when `address` was an active issuer of `country` at unix time `at` per the snapshot. */
 export function wasActiveIssuer(snapshot: Pick<TrustListSnapshot, "officers">, country: string, address: Address, at: bigint): boolean {
-  return snapshot.officers.some(
-    (o) =>
-      o.role === "ISSUER" &&
-      o.country === country &&
-      o.address.toLowerCase() === address.toLowerCase() &&
-      BigInt(o.activeFrom) <= at &&
-      (o.activeTo === undefined || at < BigInt(o.activeTo)),
-  );
+  return wasActiveIssuerDuring(snapshot, country, address, at, at);
 }
 
 type Span = { from: bigint; to?: bigint };

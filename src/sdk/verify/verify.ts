@@ -1,9 +1,9 @@
 import { hexToBytes, type Address, type Hex } from "viem";
 import { documentHash, validatePermitDocument, fromFixedPoint, type PermitDocument } from "../document";
 import { permitIdOf } from "../ids";
-import { decodeQrImage, decodeQrPayload, extractQrPayload, recoverPermitSigner, type QrPayload } from "../qr";
+import { decodeQrImage, decodeQrPayload, extractQrPayload, type QrPayload } from "../qr";
 import { anchorDigest } from "../qr/digest";
-import { recoverSignerNative } from "../qr/recover";
+import { recoverSigner, recoverSignerNative } from "../qr/recover";
 import { ChainUnreachableError, decodeRegistryError } from "../chain/errors";
 import type { ChainVerification, HistoryEntry, RegistryClient } from "../chain/client";
 import type { PermitRecord } from "../chain/record";
@@ -118,13 +118,13 @@ export async function readPermit(input: VerifyInput): Promise<PermitReading> {
     hash = payload.documentHash;
   }
 
-  // 3. Signature by the issuing officer over (permit id, document hash).
-  // The payload's fields are well-formed (decoded), so the native path runs unchecked and
-  // synchronously; where it cannot decide, the checked path does.
-  const anchor = { chainId: payload.chainId, registry: payload.registry, permitId: payload.permitId, documentHash: hash };
+  // 3. Signature by the issuing officer over (permit id, document hash). The payload's fields are
+  // well-formed (decoded), so the anchor needs none of recoverPermitSigner's argument checks; the
+  // native recovery answers synchronously (no await on the hot path), recoverSigner when it cannot.
+  const digest = anchorDigest({ chainId: payload.chainId, registry: payload.registry, permitId: payload.permitId, documentHash: hash });
   let signer: Address;
   try {
-    signer = recoverSignerNative(anchorDigest(anchor), hexToBytes(payload.signature)) ?? (await recoverPermitSigner({ ...anchor, signature: payload.signature }));
+    signer = recoverSignerNative(digest, hexToBytes(payload.signature)) ?? (await recoverSigner(digest, payload.signature));
   } catch {
     return { outcome: "TAMPERED", permitId: payload.permitId, document, withLines: true, check: "signature", reason: "the signature does not verify" };
   }
@@ -164,7 +164,6 @@ export async function verifyReading(reading: PermitReading, options: VerifyOptio
   }
   const { hash, signer } = reading;
   const result: VerificationResult = { ...base, verdict: "VALID", permitId, signer, document, lines, checks: { ...base.checks } };
-  const payload = { permitId };
 
   if (!options.registry) return offline(result, options.trustList, document, signer, now);
 
@@ -172,8 +171,8 @@ export async function verifyReading(reading: PermitReading, options: VerifyOptio
   const registry = options.registry;
   try {
     result.asOf = await registry.head();
-    const history = await registry.history(payload.permitId);
-    const record = await registry.readRecord(payload.permitId, history);
+    const history = await registry.history(permitId);
+    const record = await registry.readRecord(permitId, history);
     result.history = history;
     if (!record) {
       result.checks.hash = failed("no permit is anchored under this id");

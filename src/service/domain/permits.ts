@@ -44,10 +44,7 @@ export class PermitService {
   async issue(officer: OfficerRecord, body: unknown): Promise<PermitView> {
     const prepared = await this.prepareIssue(officer, body);
     const { store } = this.deps;
-    await store.transaction(async (tx) => {
-      await this.#save(tx, prepared);
-      await tx.enqueueOutbox({ kind: "ISSUE", permitId: prepared.permit.permitId, payload: prepared.payload });
-    });
+    await store.transaction((tx) => this.#queue(tx, prepared));
     return this.view(prepared.permit.permitId);
   }
 
@@ -79,21 +76,14 @@ export class PermitService {
     try {
       const records = await store.transaction(async (tx) => {
         const out: PermitRecord[] = [];
-        for (const { permit } of prepared) {
-          out.push(await this.#save(tx, permit));
-          await tx.enqueueOutbox({ kind: "ISSUE", permitId: permit.permit.permitId, payload: permit.payload });
-        }
+        for (const { permit } of prepared) out.push(await this.#queue(tx, permit));
         return out;
       });
       records.forEach((record, k) => (results[prepared[k].index] = { ok: true, view: viewOf(record, prepared[k].permit) }));
     } catch {
       for (const { index, permit } of prepared) {
         try {
-          const record = await store.transaction(async (tx) => {
-            const r = await this.#save(tx, permit);
-            await tx.enqueueOutbox({ kind: "ISSUE", permitId: permit.permit.permitId, payload: permit.payload });
-            return r;
-          });
+          const record = await store.transaction((tx) => this.#queue(tx, permit));
           results[index] = { ok: true, view: viewOf(record, permit) };
         } catch (error) {
           results[index] = { ok: false, error };
@@ -114,6 +104,13 @@ export class PermitService {
   /** Stores a prepared permit: a new row, or over the FAILED row of the same number. */
   #save(store: Store, prepared: { permit: NewPermit; revive: boolean }): Promise<PermitRecord> {
     return prepared.revive ? store.reviveFailedPermit(prepared.permit) : store.insertPermit(prepared.permit);
+  }
+
+  /** Stores a prepared permit and queues it for anchoring (call inside a transaction). */
+  async #queue(tx: Store, prepared: Awaited<ReturnType<PermitService["prepareIssue"]>>): Promise<PermitRecord> {
+    const record = await this.#save(tx, prepared);
+    await tx.enqueueOutbox({ kind: "ISSUE", permitId: prepared.permit.permitId, payload: prepared.payload });
+    return record;
   }
 
   async view(permitId: string): Promise<PermitView> {

@@ -184,18 +184,3 @@ describe("permit document validation", () => {
   });
 });
 
-describe("UTF-8 byte length (the bytes32 limit on permit numbers)", () => {
-  it("counts exactly what TextEncoder writes, for any string, lone surrogates included", async () => {
-    const fc = (await import("fast-check")).default;
-    const { utf8ByteLength } = await import("../../../src/sdk/document/fields");
-    const encoder = new TextEncoder();
-    fc.assert(
-      // Random UTF-16 code units: ASCII, 2- and 3-byte characters, surrogate pairs and lone halves.
-      fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 }).map((units) => String.fromCharCode(...units)), (text) => {
-        expect(utf8ByteLength(text)).to.equal(encoder.encode(text).length);
-      }),
-      { numRuns: 1000 },
-    );
-    for (const text of ["", "CH-2026-004711", "Å", "€", "😀", "\ud800", "\udc00x", "a\ud83d"]) expect(utf8ByteLength(text), JSON.stringify(text)).to.equal(encoder.encode(text).length);
-  });
-});

@@ -39,11 +39,16 @@ export async function insertPermit(db: SqlExecutor, now: string, p: NewPermit): 
       if (tx.isUniqueViolation(err)) throw new DuplicatePermitError(p.issuingCountry, p.permitNumber, err);
       throw err;
     }
-    for (const line of p.lines) {
-      await tx.run("INSERT INTO permit_lines (permit_id, line, authorised, exported) VALUES (?, ?, ?, 0)", [p.permitId, line.line, line.authorised]);
-    }
+    await insertLines(tx, p);
     return (await getPermit(tx, p.permitId))!;
   });
+}
+
+/** A new permit's lines, nothing exported yet. */
+async function insertLines(tx: SqlExecutor, p: NewPermit): Promise<void> {
+  for (const line of p.lines) {
+    await tx.run("INSERT INTO permit_lines (permit_id, line, authorised, exported) VALUES (?, ?, ?, 0)", [p.permitId, line.line, line.authorised]);
+  }
 }
 
 /**
@@ -62,9 +67,7 @@ export async function reviveFailedPermit(db: SqlExecutor, now: string, p: NewPer
     );
     if (changes === 0) throw new DuplicatePermitError(p.issuingCountry, p.permitNumber);
     await tx.run("DELETE FROM permit_lines WHERE permit_id = ?", [p.permitId]);
-    for (const line of p.lines) {
-      await tx.run("INSERT INTO permit_lines (permit_id, line, authorised, exported) VALUES (?, ?, ?, 0)", [p.permitId, line.line, line.authorised]);
-    }
+    await insertLines(tx, p);
     return (await getPermit(tx, p.permitId))!;
   });
 }
