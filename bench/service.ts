@@ -10,12 +10,13 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import autocannon from "autocannon";
+import type autocannon from "autocannon";
+import { defaultVerifyWorkers } from "../src/service/config";
 
 const PERMITS = Number(process.env.PERMITS ?? 2000);
 const VERIFY_SECONDS = Number(process.env.VERIFY_SECONDS ?? 10);
 /** The service's default on this machine (one per core beyond the first, at most 4), unless set. */
-const VERIFY_WORKERS = Number(process.env.VERIFY_WORKERS ?? Math.min(4, Math.max(0, os.availableParallelism() - 1)));
+const VERIFY_WORKERS = Number(process.env.VERIFY_WORKERS ?? defaultVerifyWorkers(os.availableParallelism()));
 const sample = JSON.parse(readFileSync("test/sdk/document/fixtures/02-lk-export-orchids.json", "utf8"));
 
 async function main() {
@@ -69,13 +70,21 @@ async function main() {
       qrs.push(await decodeQrImage(png));
     }
     const bodies = qrs.map((qr) => JSON.stringify({ qr }));
-    const v = (r: autocannon.Result) => ({ requestsPerSecond: Math.round(r.requests.average), p50ms: r.latency.p50, p90ms: r.latency.p90, p99ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
+    const bodiesFile = path.join(dataDir, "verify-bodies.json");
+    writeFileSync(bodiesFile, JSON.stringify(bodies));
+    type LoadResult = autocannon.Result & { loadGeneratorCpuSeconds: number };
+    const v = (r: LoadResult) => ({
+      requestsPerSecond: Math.round(r.requests.average), p50ms: r.latency.p50, p90ms: r.latency.p90, p99ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx,
+      loadGeneratorCores: +(r.loadGeneratorCpuSeconds / VERIFY_SECONDS).toFixed(2),
+    });
+    // autocannon in a plain Node process of its own (bench/lib/verify-load.cjs), not in this one.
     const verifyRun = (connections: number) =>
-      autocannon({
-        url: `${base}/api/v1/verify`,
-        connections,
-        duration: VERIFY_SECONDS,
-        requests: bodies.map((body) => ({ method: "POST", headers: { "content-type": "application/json" }, body })),
+      new Promise<LoadResult>((resolve, reject) => {
+        const run = spawn(process.execPath, [path.join(__dirname, "lib", "verify-load.cjs"), `${base}/api/v1/verify`, String(connections), String(VERIFY_SECONDS), bodiesFile], { stdio: ["ignore", "pipe", "inherit"] });
+        let out = "";
+        run.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+        run.on("error", reject);
+        run.on("exit", (code, signal) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`the load generator failed (exit ${code ?? signal})`))));
       });
     const runs: ({ connections: number } & ReturnType<typeof v>)[] = [];
     for (const connections of [1, 16, 64]) {

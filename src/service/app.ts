@@ -35,14 +35,15 @@ export type AppDeps = {
   log: { info(msg: string): void; error(msg: string, ctx?: Record<string, unknown>): void };
 };
 
-export const JSON_LIMIT = "1mb";
+/** The largest JSON request body (1 MiB). */
+export const JSON_LIMIT_BYTES = 1024 * 1024;
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(requestId());
-  app.use(express.json({ limit: JSON_LIMIT }));
+  app.use(express.json({ limit: JSON_LIMIT_BYTES }));
   app.use(auditTrail(deps.store, (m) => deps.log.error(m)));
 
   app.get("/openapi.json", (_req, res) => void res.json(openApiDocument));

@@ -62,7 +62,7 @@ export type ServiceConfig = {
   /** Base of the verify URLs printed in QR codes, without trailing slash (`PUBLIC_BASE_URL`). */
   publicBaseUrl: string;
   outbox: { batchSize: number; intervalMs: number };
-  /** Helper processes reading permits for `POST /verify` (`VERIFY_WORKERS`; default: one per core beyond the first, at most 4; 0 = on the main thread). */
+  /** Helper processes answering `POST /verify` (`VERIFY_WORKERS`; default: one per core, at most 4, none on one core; 0 = in the service's thread). */
   verifyWorkers: number;
   logLevel: LogLevel;
   keystore: KeystoreConfig;
@@ -136,6 +136,12 @@ const variablesSchema = z.object({
  * @example
  * const config = loadConfig(process.env, { PORT: flags.port });
  */
+/**
+ * One helper process per core (at most 4): the service's own thread only moves bytes for
+ * POST /verify, the helpers do the work. On a single core helpers would only compete with it.
+ */
+export const defaultVerifyWorkers = (cores: number): number => (cores > 1 ? Math.min(4, cores) : 0);
+
 export function loadConfig(
   env: Record<string, string | undefined>,
   overrides: ConfigOverrides = {},
@@ -204,7 +210,7 @@ export function loadConfig(
     confirmations: v.CONFIRMATIONS,
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? defaultBaseUrl(v.HOST, v.PORT, warnings)).replace(/\/+$/, ""),
     outbox: { batchSize: v.OUTBOX_BATCH_SIZE, intervalMs: v.OUTBOX_INTERVAL_MS },
-    verifyWorkers: v.VERIFY_WORKERS ?? Math.min(4, Math.max(0, os.availableParallelism() - 1)),
+    verifyWorkers: v.VERIFY_WORKERS ?? defaultVerifyWorkers(os.availableParallelism()),
     logLevel: v.LOG_LEVEL,
     keystore,
     warnings,

@@ -5,13 +5,13 @@
  * in flight are re-claimed, and permits the chain lost are anchored again.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import type { Hex } from "viem";
 import { readDeployment, type DeploymentRecord } from "../sdk/chain";
 import { exportTrustList, type TrustListSnapshot } from "../sdk/verify";
-import { createApp } from "./app";
+import { JSON_LIMIT_BYTES, createApp } from "./app";
 import { OfficerKeystore } from "./auth/keystore";
 import { resolveKeystorePassphrase } from "./auth/passphrase";
 import { generateToken } from "./auth/tokens";
@@ -25,6 +25,7 @@ import { PermitService, type IssuePayload } from "./domain/permits";
 import { Indexer } from "./indexer/indexer";
 import { StoreVerifyReader } from "./domain/verifyReader";
 import { ReadPool } from "./workers/readPool";
+import { verifyFastPath } from "./routes/verify";
 import { OutboxWorker } from "./outbox/worker";
 import { openStore, type Store } from "./store";
 
@@ -35,6 +36,8 @@ export type ServiceHandle = {
   chain: ChainGateway;
   outbox: OutboxWorker;
   indexer: Indexer;
+  /** The helper processes of POST /verify (VERIFY_WORKERS > 0). */
+  readPool?: ReadPool;
   credentialsFile?: string;
   stop(): Promise<void>;
 };
@@ -108,7 +111,14 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     // A getter: with PORT=0 the base URL gets its real port only once the server listens (below).
     const permits = new PermitService({ store, chain, accounts, get publicBaseUrl() { return config.publicBaseUrl; } });
     const officers = new OfficerService({ store, chain, keystore, accounts });
-    const indexer = new Indexer({ store, chain, intervalMs: 500, log });
+    // Helper processes for POST /verify; they read the store themselves (not an in-memory database).
+    const shareable = config.database.kind === "postgres" || config.database.path !== ":memory:";
+    const readPool = config.verifyWorkers > 0 ? new ReadPool(config.verifyWorkers, { log, database: shareable ? config.database : undefined }) : undefined;
+    if (readPool) stops.push(() => readPool.close());
+    const indexer = new Indexer({
+      store, chain, intervalMs: 500, log,
+      onSync: (mirror) => readPool?.publish({ mirror }),
+    });
     permits.onChainStep = () => indexer.syncNow();
     permits.onRefreshFailed = (permitId, err) => log(`! ${permitId}: the step is on chain but the store could not be refreshed yet (${(err as Error).message}); the indexer catches up`);
     const outbox = new OutboxWorker({ store, chain, accounts, batchSize: config.outbox.batchSize, intervalMs: config.outbox.intervalMs, log, onMined: () => indexer.syncNow() });
@@ -118,6 +128,7 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     let trustList: TrustListSnapshot | undefined;
     const refreshTrustList = async () => {
       trustList = await exportTrustList(chain.reader, chain.chainId).catch(() => trustList);
+      if (trustList) readPool?.publish({ trustList });
     };
     await refreshTrustList();
     const trustTimer = setInterval(refreshTrustList, 30_000);
@@ -127,20 +138,21 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     outbox.start();
     stops.push(() => indexer.stop(), () => outbox.stop());
 
-    const verifyReader = new StoreVerifyReader({ store, chain, indexer, trustList: () => trustList });
-    const readPool = config.verifyWorkers > 0 ? new ReadPool(config.verifyWorkers, log) : undefined;
-    if (readPool) stops.push(() => readPool.close());
+    const verifyReader = new StoreVerifyReader({ store, mirror: () => indexer, fallback: chain.reader, trustList: () => trustList });
+    const verifyRatePerMinute = options.verifyRatePerMinute ?? 0;
     const app = createApp({
       store, chain, permits, officers, verifyReader,
       readPermit: readPool ? (input) => readPool.read(input) : undefined,
       trustList: () => trustList,
       outboxDepth: () => store.countOutbox(["QUEUED", "SENT"]),
       webDir: options.webDir,
-      verifyRatePerMinute: options.verifyRatePerMinute ?? 0,
+      verifyRatePerMinute,
       log: { info: log, error: (m, ctx) => log(`! ${m} ${ctx?.err instanceof Error ? ctx.err.stack : ""}`) },
     });
+    // POST /verify's common case skips express (see verifyFastPath); a rate limit keeps it in express.
+    const fast = readPool && verifyRatePerMinute === 0 ? verifyFastPath({ mirror: (qr) => readPool.verify(qr), limitBytes: JSON_LIMIT_BYTES }) : undefined;
     const server: Server = await new Promise((resolve, reject) => {
-      const s = app.listen(config.port, config.host, () => resolve(s));
+      const s = createServer(fast ? (req, res) => fast(req, res, () => app(req, res)) : app).listen(config.port, config.host, () => resolve(s));
       s.on("error", (err: NodeJS.ErrnoException) =>
         reject(err.code === "EADDRINUSE" ? new Error(`Port ${config.port} on ${config.host} is in use. Stop what uses it, or start with PORT=<another port>.`) : err),
       );
@@ -151,7 +163,7 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     // PORT=0: links and QR codes must carry the port the OS chose, unless PUBLIC_BASE_URL says otherwise.
     if (config.port === 0 && /:0$/.test(config.publicBaseUrl)) config.publicBaseUrl = config.publicBaseUrl.replace(/:0$/, `:${port}`);
-    return { url, config, store, chain, outbox, indexer, credentialsFile, stop: stopAll };
+    return { url, config, store, chain, outbox, indexer, readPool, credentialsFile, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -3,13 +3,15 @@
  * store) instead of several JSON-RPC round trips per request. It answers "as of" the last block the
  * indexer finished, and falls back to the chain for a permit the indexer has not seen yet, so a
  * permit anchored a moment ago is never called NOT_ANCHORED. The verdict logic is the SDK's.
+ *
+ * The same reader runs in the service (falling back to the chain) and in its verification helper
+ * processes (which have no chain: their fallback throws {@link MirrorMissError}, and the service
+ * answers that request itself).
  */
 import type { Address, Hex } from "viem";
 import { ZERO_HASH, unpackTerms, type ChainVerification, type HistoryEntry, type PermitRecord, type TrustListEntry } from "../../sdk/chain";
 import type { TrustListSnapshot, VerifyReader } from "../../sdk/verify";
-import type { Indexer } from "../indexer/indexer";
 import type { PermitEvent, Store } from "../store";
-import type { ChainGateway } from "./chainGateway";
 
 /** A mirror whose last sync is older than this is not trusted to be current. */
 export const MIRROR_MAX_AGE_MS = 10_000;
@@ -35,9 +37,27 @@ function toHistory(e: PermitEvent): HistoryEntry {
   };
 }
 
+/** How current the mirror is: the indexer's last finished block and sync (the Indexer has these fields). */
+export type MirrorState = { lastBlock?: bigint; lastBlockTime?: bigint; lastSyncedAt?: number; lastSyncFailed: boolean };
+
+/** Where the reader turns when the mirror cannot answer: the chain's own reader. */
+export type MirrorFallback = Pick<VerifyReader, "head" | "history" | "officerHistory">;
+
+/** The mirror cannot answer this verification on its own (a helper process has no chain to ask). */
+export class MirrorMissError extends Error {
+  override readonly name = "MirrorMissError";
+}
+
+/** A fallback for readers without a chain: every question the mirror cannot answer is a {@link MirrorMissError}. */
+export const noChainFallback: MirrorFallback = {
+  head: () => Promise.reject(new MirrorMissError("the mirror is not current")),
+  history: () => Promise.reject(new MirrorMissError("the permit is not indexed yet")),
+  officerHistory: () => Promise.reject(new MirrorMissError("the signer is not in the trust-list snapshot")),
+};
+
 export class StoreVerifyReader implements VerifyReader {
   constructor(
-    private readonly deps: { store: Store; chain: ChainGateway; indexer: Indexer; trustList: () => TrustListSnapshot | undefined },
+    private readonly deps: { store: Store; mirror: () => MirrorState; fallback: MirrorFallback; trustList: () => TrustListSnapshot | undefined },
   ) {}
 
   /**
@@ -45,16 +65,16 @@ export class StoreVerifyReader implements VerifyReader {
    * down that read fails, so the verdict is CHAIN_UNREACHABLE rather than a stale VALID.
    */
   async head() {
-    const { indexer, chain } = this.deps;
-    const current = !indexer.lastSyncFailed && indexer.lastSyncedAt !== undefined && Date.now() - indexer.lastSyncedAt < MIRROR_MAX_AGE_MS;
-    return current && indexer.lastBlock !== undefined && indexer.lastBlockTime !== undefined
-      ? { blockNumber: indexer.lastBlock, blockTime: indexer.lastBlockTime }
-      : chain.reader.head();
+    const mirror = this.deps.mirror();
+    const current = !mirror.lastSyncFailed && mirror.lastSyncedAt !== undefined && Date.now() - mirror.lastSyncedAt < MIRROR_MAX_AGE_MS;
+    return current && mirror.lastBlock !== undefined && mirror.lastBlockTime !== undefined
+      ? { blockNumber: mirror.lastBlock, blockTime: mirror.lastBlockTime }
+      : this.deps.fallback.head();
   }
 
   async history(permitId: Hex): Promise<HistoryEntry[]> {
     const events = await this.deps.store.listPermitEvents(permitId);
-    if (!events.some((e) => e.kind === "PermitIssued")) return this.deps.chain.reader.history(permitId); // not indexed yet
+    if (!events.some((e) => e.kind === "PermitIssued")) return this.deps.fallback.history(permitId); // not indexed yet
     return events.map(toHistory);
   }
 
@@ -86,7 +106,7 @@ export class StoreVerifyReader implements VerifyReader {
     const spans = snapshot?.officers
       .filter((o) => o.address.toLowerCase() === account.toLowerCase())
       .map((o) => ({ country: o.country, role: o.role, address: o.address, activeFrom: BigInt(o.activeFrom), activeTo: o.activeTo === undefined ? undefined : BigInt(o.activeTo) }));
-    return spans && spans.length > 0 ? spans : this.deps.chain.reader.officerHistory(account);
+    return spans && spans.length > 0 ? spans : this.deps.fallback.officerHistory(account);
   }
 
   /** The lifecycle state as the contract's `verify` view computes it, from the mirrored events. */

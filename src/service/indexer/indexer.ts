@@ -7,6 +7,7 @@ import { type Hex, type Log } from "viem";
 import { parseRegistryLogs, unpackTerms } from "../../sdk/chain";
 import { bytes2ToCountry } from "../../sdk/ids";
 import type { ChainGateway } from "../domain/chainGateway";
+import type { MirrorState } from "../domain/verifyReader";
 import type { JsonValue, PermitStatus, Store } from "../store";
 
 const CURSOR = "registry";
@@ -21,7 +22,15 @@ const STATUS_AFTER: Record<string, { status: PermitStatus; from: PermitStatus[] 
 const jsonSafe = (v: unknown): JsonValue =>
   JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x))) as JsonValue;
 
-export type IndexerOptions = { store: Store; chain: ChainGateway; intervalMs: number; maxBlocksPerQuery?: number; log?: (msg: string) => void };
+export type IndexerOptions = {
+  store: Store;
+  chain: ChainGateway;
+  intervalMs: number;
+  maxBlocksPerQuery?: number;
+  log?: (msg: string) => void;
+  /** After every sync, finished or failed: how current the mirror now is (the read pool's processes are told). */
+  onSync?: (mirror: MirrorState) => void;
+};
 
 export class Indexer {
   #timer?: NodeJS.Timeout;
@@ -59,13 +68,20 @@ export class Indexer {
         () => {
           this.lastSyncFailed = false;
           this.lastSyncedAt = Date.now();
+          this.#publish();
         },
         (err) => {
           this.lastSyncFailed = true;
+          this.#publish();
           throw err;
         },
       );
     return this.#running as Promise<void>;
+  }
+
+  #publish(): void {
+    const { lastBlock, lastBlockTime, lastSyncedAt, lastSyncFailed } = this;
+    this.o.onSync?.({ lastBlock, lastBlockTime, lastSyncedAt, lastSyncFailed });
   }
 
   async #sync(): Promise<void> {

@@ -9,9 +9,12 @@ import type { OfficerRecord, Store } from "../store";
 /** The authenticated officer of a request (set by `authenticate`). */
 export const officerOf = (res: Response): OfficerRecord => res.locals.officer as OfficerRecord;
 
+/** The caller's `X-Request-Id` (at most 100 characters), or a new one. */
+export const requestIdOf = (header: string | string[] | undefined): string => (typeof header === "string" ? header.slice(0, 100) : "") || randomUUID();
+
 export function requestId(): RequestHandler {
   return (req, res, next) => {
-    const id = (req.header("x-request-id") ?? "").slice(0, 100) || randomUUID();
+    const id = requestIdOf(req.header("x-request-id"));
     res.locals.requestId = id;
     res.setHeader("X-Request-Id", id);
     next();

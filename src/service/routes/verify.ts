@@ -1,18 +1,22 @@
 /**
  * POST /api/v1/verify — public. `{ "qr": "<text or URL>" }`, or multipart with an `image` field.
  * Unreadable input is a 200 with verdict MALFORMED (400 only for a malformed request body).
+ *
+ * Two doors to one answer: the express route below does everything, and {@link verifyFastPath}
+ * — in front of express, for the common JSON request — hands the QR text to a helper process that
+ * answers from the store's mirror alone; whatever it cannot answer goes on to the route.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { Router } from "express";
 import multer from "multer";
 import { rateLimit } from "express-rate-limit";
-import { readPermit, verifyReading, type PermitReading, type TrustListSnapshot, type VerificationResult, type VerifyInput, type VerifyReader } from "../../sdk/verify";
+import { readPermit, verifyReading, type PermitReading, type TrustListSnapshot, type VerifyInput, type VerifyReader } from "../../sdk/verify";
+import { qrOfRequestBody, verificationJson, type MirrorAnswer } from "../domain/verification";
 import { InvalidRequestError, PayloadTooLargeError, RateLimitedError } from "../http/errors";
-import { handler } from "./middleware";
+import { PROBLEM_CONTENT_TYPE, problem } from "../http/problem";
+import { handler, requestIdOf } from "./middleware";
 
 export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
-
-/** The result as JSON text, bigints (block numbers and times) as decimal strings. */
-const jsonText = (r: VerificationResult) => JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
 
 /** An upload multer refused is the caller's problem: 413 for a too large image, 400 otherwise (not a 500). */
 function uploadProblem(err: multer.MulterError): Error {
@@ -48,18 +52,74 @@ export function verifyRoutes(deps: {
         ? upload.single("image")(req, res, (err?: unknown) => next(err instanceof multer.MulterError ? uploadProblem(err) : err))
         : next(),
     handler(async (req, res) => {
-      let input: string | Uint8Array;
-      if (req.file) input = new Uint8Array(req.file.buffer);
-      else if (req.body && typeof req.body === "object" && typeof (req.body as { qr?: unknown }).qr === "string") input = (req.body as { qr: string }).qr;
-      else throw new InvalidRequestError('Send `{ "qr": "<QR text or verify URL>" }` as JSON, or a multipart form with an `image` field.');
+      const input = req.file ? new Uint8Array(req.file.buffer) : qrOfRequestBody(req.body);
+      if (input === undefined) throw new InvalidRequestError('Send `{ "qr": "<QR text or verify URL>" }` as JSON, or a multipart form with an `image` field.');
       const result = await verifyReading(await read(input), { registry: deps.reader, trustList: deps.trustList() });
-      // Written directly: an answer to a POST is never revalidated, so express's ETag (a hash of
-      // every body) would be work for nothing on the busiest endpoint.
-      const body = jsonText(result);
-      res.status(200).setHeader("Content-Type", "application/json; charset=utf-8");
-      res.setHeader("Content-Length", Buffer.byteLength(body));
-      res.end(body);
+      writeAnswer(res, verificationJson(result));
     }),
   );
   return router;
+}
+
+/**
+ * Written directly: an answer to a POST is never revalidated, so express's ETag (a hash of every
+ * body) would be work for nothing on the busiest endpoint.
+ */
+function writeAnswer(res: ServerResponse, body: string, status = 200, contentType = "application/json; charset=utf-8"): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", contentType);
+  res.setHeader("Content-Length", Buffer.byteLength(body));
+  res.end(body);
+}
+
+const VERIFY_PATHS = new Set(["/api/v1/verify", "/api/v1/verify/"]);
+
+/** A JSON body in UTF-8 (what express.json reads without converting), not compressed. */
+function plainJson(req: IncomingMessage): boolean {
+  const type = req.headers["content-type"];
+  if (type === undefined || req.headers["content-encoding"] !== undefined) return false;
+  const [media, ...params] = type.toLowerCase().split(";").map((p) => p.trim());
+  return media === "application/json" && params.every((p) => !p.startsWith("charset=") || p === "charset=utf-8");
+}
+
+/**
+ * POST /verify's common case without express (whose routing costs several times what the rest of
+ * the service's thread does for a verification): a JSON body `{ "qr": ... }` of a known length up
+ * to `limitBytes` goes to `mirror` (the read pool), and its answer is written as is. Everything
+ * else, and every request the mirror cannot answer alone or whose helper failed, goes on to `next`
+ * (express) with the parsed body in `req.body`, so the answer is the route's. Not for a service
+ * with a rate limit on /verify (the limiter lives in express).
+ *
+ * @example
+ * http.createServer((req, res) => fast(req, res, () => app(req, res)));
+ */
+export function verifyFastPath(deps: { mirror: (qr: string) => Promise<MirrorAnswer>; limitBytes: number }) {
+  return (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: () => void): void => {
+    const length = Number(req.headers["content-length"]);
+    if (req.method !== "POST" || !VERIFY_PATHS.has(req.url!) || !plainJson(req) || !(length > 0 && length <= deps.limitBytes)) return next();
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("error", () => res.destroy());
+    req.on("end", () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      } catch {
+        const requestId = requestIdOf(req.headers["x-request-id"]);
+        res.setHeader("X-Request-Id", requestId);
+        return writeAnswer(res, JSON.stringify({ ...problem(400, "The request body is not valid JSON."), requestId }), 400, PROBLEM_CONTENT_TYPE);
+      }
+      req.body = body; // express.json finds the body read and leaves it
+      const qr = qrOfRequestBody(body);
+      if (qr === undefined) return next();
+      deps.mirror(qr).then(
+        (answer) => {
+          if (!("answer" in answer)) return next();
+          res.setHeader("X-Request-Id", requestIdOf(req.headers["x-request-id"]));
+          writeAnswer(res, answer.answer);
+        },
+        () => next(), // the helper failed or died: the route answers on the service's thread
+      );
+    });
+  };
 }

@@ -36,6 +36,19 @@ export async function openStore(database: DatabaseConfig, options: OpenStoreOpti
   return new SqlStore(driver, options.clock ?? (() => new Date()), driver);
 }
 
+/**
+ * A second, read-only view of a store another process opened (and migrated): the verification
+ * helper processes read permits' events through it. SQLite opens the file read-only (WAL: it never
+ * waits for the writer); PostgreSQL gets a small pool of its own.
+ */
+export function openStoreReader(database: DatabaseConfig, options: Pick<OpenStoreOptions, "schema" | "onIdleError"> = {}): Store {
+  const driver: SqlDriver =
+    database.kind === "sqlite"
+      ? openSqliteDriver({ path: database.path, readonly: true })
+      : openPostgresDriver({ connectionString: database.url, schema: options.schema, max: 2, onIdleError: options.onIdleError });
+  return new SqlStore(driver, () => new Date(), driver);
+}
+
 export type { Store } from "./store";
 export type { SqlDriver, SqlExecutor } from "./driver";
 export { migrate } from "./migrate";

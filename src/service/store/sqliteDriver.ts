@@ -16,9 +16,16 @@ export type SqliteDriverOptions = {
   path: string;
   /** How long to wait for another process's write lock (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** A read-only connection to a database another connection created (and put in WAL mode). */
+  readonly?: boolean;
 };
 
 export function openSqliteDriver(options: SqliteDriverOptions): SqlDriver {
+  if (options.readonly) {
+    const db = new Database(options.path, { readonly: true, fileMustExist: true });
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    return new SqliteDriver(db);
+  }
   if (options.path !== ":memory:") mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
   const db = new Database(options.path);
   db.pragma("journal_mode = WAL");

@@ -1,8 +1,13 @@
 /**
- * Processes for the CPU-bound half of verification (`readPermit`), so that `POST /verify` uses
- * more than one core: the service's thread parses HTTP, reads the store and answers; the pool's
- * processes decode QR codes, validate documents, hash and recover signers. A process that dies is
- * replaced and its requests fail (the route then reads on the main thread), nothing hangs.
+ * Processes that do the work of `POST /verify`, so that it uses more than one core and the
+ * service's thread stays free for HTTP. Two kinds of request:
+ * - `verify(qr)`: the whole answer, from the store's mirror of the chain (each process opens the
+ *   store read-only; the service publishes the indexer's progress and the trust list to them).
+ *   What the mirror cannot answer alone comes back as a `fallback`, and the service answers it.
+ * - `read(input)`: the CPU-bound half only (`readPermit`: decode the QR, validate the document,
+ *   salted hash, signer recovery), e.g. for an uploaded image.
+ * A process that dies is replaced and its requests fail (the route then works on the main
+ * thread); nothing hangs.
  *
  * Processes, not worker threads: the native secp256k1 addon keeps a process-wide static
  * reference to the JavaScript environment that loaded it, so a worker thread that loaded it and
@@ -10,27 +15,61 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import type { PermitReading, VerifyInput } from "../../sdk/verify";
+import type { PermitReading, TrustListSnapshot, VerifyInput } from "../../sdk/verify";
+import type { DatabaseConfig } from "../config";
+import type { MirrorAnswer } from "../domain/verification";
+import type { MirrorState } from "../domain/verifyReader";
 
-export type ReadRequest = { id: number; input: VerifyInput } | { close: true };
-export type ReadResponse = { id: number; reading: PermitReading } | { id: number; error: string };
+/** What the processes know of the service's mirror: published by the service as it changes. */
+export type MirrorPublication = { mirror?: MirrorState; trustList?: TrustListSnapshot };
+
+export type ReadRequest =
+  | { id: number; input: VerifyInput }
+  | { id: number; verify: string }
+  | { setup: { database: DatabaseConfig } }
+  | { state: MirrorPublication }
+  | { close: true };
+export type ReadResponse = { id: number; reading: PermitReading } | ({ id: number } & MirrorAnswer) | { id: number; error: string };
 
 export class ReadPoolError extends Error {
   override readonly name = "ReadPoolError";
 }
 
-type Slot = { child: ChildProcess; pending: Map<number, { resolve: (r: PermitReading) => void; reject: (e: Error) => void }> };
+type Waiter = { resolve: (r: never) => void; reject: (e: Error) => void };
+type Slot = { child: ChildProcess; pending: Map<number, Waiter> };
+type Queued = Waiter & { request: (id: number) => ReadRequest };
+
+export type ReadPoolOptions = {
+  /** Hears about processes that died. */
+  log?: (msg: string) => void;
+  /** The service's store, for `verify` (without it every `verify` is a fallback). */
+  database?: DatabaseConfig;
+  /**
+   * Requests one process holds at a time (default 16); the rest wait in one queue here and go to
+   * whichever process frees up first. A process that pauses (garbage collection, the scheduler)
+   * then delays only the few requests it holds, not a long queue of its own.
+   */
+  perProcess?: number;
+};
 
 export class ReadPool {
   readonly #slots: Slot[] = [];
+  readonly #options: ReadPoolOptions;
+  readonly #published: MirrorPublication = {};
+  readonly #queue: Queued[] = [];
+  readonly #perProcess: number;
+  /** Verifications the processes answered, and those they handed back to the service (`fallback`). */
+  readonly stats = { answered: 0, fallbacks: 0 };
   #nextId = 1;
   #closed = false;
 
-  /** `size` processes (at least one); `log` hears about processes that died. */
+  /** `size` processes (at least one). */
   constructor(
     readonly size: number,
-    private readonly log?: (msg: string) => void,
+    options: ReadPoolOptions = {},
   ) {
+    this.#options = options;
+    this.#perProcess = Math.max(1, options.perProcess ?? 16);
     for (let i = 0; i < Math.max(1, size); i++) this.#slots.push(this.#spawn());
   }
 
@@ -49,9 +88,20 @@ export class ReadPool {
       if (!waiter) return;
       slot.pending.delete(m.id);
       if (slot.pending.size === 0) child.channel?.unref();
-      if ("error" in m) waiter.reject(new ReadPoolError(`reading the permit failed: ${m.error}`));
-      else waiter.resolve(m.reading);
+      this.#pump();
+      if ("error" in m) waiter.reject(new ReadPoolError(`the verification process failed: ${m.error}`));
+      else if ("reading" in m) waiter.resolve(m.reading as never);
+      else if ("answer" in m) {
+        this.stats.answered++;
+        waiter.resolve({ answer: m.answer } as never);
+      } else {
+        this.stats.fallbacks++;
+        waiter.resolve({ fallback: m.fallback } as never);
+      }
     });
+    // Messages on one channel arrive in order: the store and the latest state before any request.
+    if (this.#options.database) child.send({ setup: { database: this.#options.database } } satisfies ReadRequest);
+    if (this.#published.mirror || this.#published.trustList) child.send({ state: this.#published } satisfies ReadRequest);
     let replaced = false;
     const replace = (why: string) => {
       if (replaced) return;
@@ -60,8 +110,9 @@ export class ReadPool {
       slot.pending.clear();
       const index = this.#slots.indexOf(slot);
       if (this.#closed || index < 0) return;
-      this.log?.(`read pool: process stopped (${why}); starting another`);
+      this.#options.log?.(`read pool: process stopped (${why}); starting another`);
       this.#slots[index] = this.#spawn();
+      this.#pump();
     };
     child.on("error", (err) => replace(err.message));
     child.on("exit", (code, signal) => replace(signal ? `signal ${signal}` : `exit code ${code}`));
@@ -75,22 +126,51 @@ export class ReadPool {
 
   /** Reads one permit in the least busy process. */
   read(input: VerifyInput): Promise<PermitReading> {
+    return this.#ask((id) => ({ id, input }));
+  }
+
+  /** Verifies a QR text or verify URL from the mirror, in the least busy process: the answer's JSON, or a fallback. */
+  verify(qr: string): Promise<MirrorAnswer> {
+    return this.#ask((id) => ({ id, verify: qr }));
+  }
+
+  /** Tells every process (and those started later) how current the mirror is, or the new trust list. */
+  publish(state: MirrorPublication): void {
+    if (state.mirror) this.#published.mirror = state.mirror;
+    if (state.trustList) this.#published.trustList = state.trustList;
+    if (this.#closed) return;
+    for (const { child } of this.#slots) if (child.connected) child.send({ state } satisfies ReadRequest, () => undefined);
+  }
+
+  #ask<T>(request: (id: number) => ReadRequest): Promise<T> {
     if (this.#closed) return Promise.reject(new ReadPoolError("the read pool is closed"));
-    const slot = this.#slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    const id = this.#nextId++;
-    return new Promise<PermitReading>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ request, resolve: resolve as (r: never) => void, reject });
+      this.#pump();
+    });
+  }
+
+  /** Hands queued requests, oldest first, to the least busy processes that have room. */
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      const slot = this.#slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+      if (slot.pending.size >= this.#perProcess || !slot.child.connected) return;
+      const { request, resolve, reject } = this.#queue.shift()!;
+      const id = this.#nextId++;
       slot.pending.set(id, { resolve, reject });
       slot.child.channel?.ref(); // an answer is awaited
-      slot.child.send({ id, input } satisfies ReadRequest, (err) => {
+      slot.child.send(request(id), (err) => {
         if (!err || !slot.pending.delete(id)) return;
         reject(new ReadPoolError(`could not reach a verification process: ${err.message}`));
+        this.#pump();
       });
-    });
+    }
   }
 
   /** Asks each process to exit and waits for it (killed after 5 s if it does not). */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const waiter of this.#queue.splice(0)) waiter.reject(new ReadPoolError("the read pool is closed"));
     await Promise.all(
       this.#slots.map(
         ({ child }) =>

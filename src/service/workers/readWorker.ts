@@ -1,18 +1,58 @@
 /**
- * A process of the read pool: reads permits (`readPermit`: QR decoding, document validation,
- * salted hash, signer recovery) for the service, which keeps HTTP and the store. Started by
- * `readWorkerProcess.cjs`; talks over the IPC channel; exits when asked or when the service is gone.
+ * A process of the read pool. It reads permits (`readPermit`: QR decoding, document validation,
+ * salted hash, signer recovery) for the service, and — once the service has told it where the
+ * store is — answers whole verifications from the store's mirror of the chain (`MirrorVerifier`),
+ * so the service's thread only moves bytes. Started by `readWorkerProcess.cjs`; talks over the IPC
+ * channel; exits when asked or when the service is gone.
  */
+import type { TrustListSnapshot } from "../../sdk/verify";
 import { readPermit } from "../../sdk/verify";
+import { MirrorVerifier } from "../domain/verification";
+import type { MirrorState } from "../domain/verifyReader";
+import { openStoreReader, type Store } from "../store";
 import type { ReadRequest, ReadResponse } from "./readPool";
 
 if (!process.send) throw new Error("readWorker runs as a child process of ReadPool (with an IPC channel)");
 const send = (message: ReadResponse) => process.send!(message);
+const failure = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+let store: Store | undefined;
+let verifier: MirrorVerifier | undefined;
+let mirror: MirrorState = { lastSyncFailed: true }; // not current until the service says so
+let trustList: TrustListSnapshot | undefined;
+
 process.on("message", (request: ReadRequest) => {
-  if ("close" in request) return process.disconnect(); // nothing else keeps this process alive: it exits
+  if ("close" in request) {
+    process.disconnect(); // nothing else keeps this process alive: it exits
+    void store?.close().catch(() => undefined);
+    return;
+  }
+  if ("setup" in request) {
+    try {
+      store = openStoreReader(request.setup.database);
+      verifier = new MirrorVerifier({ store, mirror: () => mirror, trustList: () => trustList });
+    } catch (err) {
+      console.error(`verification helper: cannot open the store (${failure(err)}); the service answers verifications itself`);
+    }
+    return;
+  }
+  if ("state" in request) {
+    if (request.state.mirror) mirror = request.state.mirror;
+    if (request.state.trustList) trustList = request.state.trustList;
+    return;
+  }
+  const { id } = request;
+  if ("verify" in request) {
+    if (!verifier) return send({ id, fallback: "this helper has no store" });
+    verifier.answer(request.verify).then(
+      (answer) => send({ id, ...answer }),
+      (err: unknown) => send({ id, error: failure(err) }),
+    );
+    return;
+  }
   readPermit(request.input).then(
-    (reading) => send({ id: request.id, reading }),
-    (err: unknown) => send({ id: request.id, error: err instanceof Error ? err.message : String(err) }),
+    (reading) => send({ id, reading }),
+    (err: unknown) => send({ id, error: failure(err) }),
   );
 });
 // The service went away (even by kill -9): nothing left to serve.

@@ -1,0 +1,125 @@
+/**
+ * POST /verify through the helper processes (VERIFY_WORKERS): the common JSON request skips
+ * express and is answered by a helper from the store's mirror; every other request, and every
+ * one the mirror cannot answer alone, goes through the express route. Both doors must give the
+ * same answer, statuses and headers — checked here against the route itself (a query string
+ * keeps a request off the fast path) on a real service.
+ */
+import { expect } from "chai";
+import { decodeQrImage } from "../../../src/sdk/qr";
+import type { ReadPool } from "../../../src/service/workers/readPool";
+import { dumpLogsOnFailure, expectHonestStatuses, expectProblem, issueAndAnchor, sample, sleep, startTestService, waitForStatus, type Api, type Credentials, type TestService } from "./harness";
+
+describe("POST /verify answered by the helper processes", function () {
+  this.timeout(30_000);
+  let svc: TestService;
+  let api: Api;
+  let c: Credentials;
+  let pool: ReadPool;
+
+  async function qrOf(permitId: string): Promise<string> {
+    const png = await api.get(`/api/v1/permits/${permitId}/qr.png`, { token: c.CH.issuer });
+    return decodeQrImage(png.bytes);
+  }
+
+  /** The same request through the fast path and through express; both answers, and how many the helpers answered. */
+  async function bothDoors(qr: string) {
+    const before = pool.stats.answered;
+    const fast = await api.post("/api/v1/verify", { json: { qr } });
+    const answered = pool.stats.answered - before;
+    const viaExpress = await api.post("/api/v1/verify?door=express", { json: { qr } });
+    expect(fast.status, fast.text).to.equal(200);
+    expect(viaExpress.status, viaExpress.text).to.equal(200);
+    expect(fast.headers.get("content-type")).to.equal(viaExpress.headers.get("content-type"));
+    return { fast: fast.body, viaExpress: viaExpress.body, answered };
+  }
+
+  before(async function () {
+    this.timeout(60_000);
+    svc = await startTestService({ env: { VERIFY_WORKERS: "2" } });
+    api = svc.api;
+    c = svc.creds;
+    pool = svc.handle.readPool!;
+    expect(pool.size).to.equal(2);
+  });
+  after(async () => {
+    expectHonestStatuses(api?.replies ?? []);
+    await svc?.stop();
+  });
+  afterEach(dumpLogsOnFailure(() => svc));
+
+  it("answers a VALID permit in a helper, exactly as the express route does", async () => {
+    const permit = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+    const qr = await qrOf(permit.permitId);
+    const { fast, viaExpress, answered } = await bothDoors(qr);
+    expect(answered, "answered by a helper").to.equal(1);
+    expect(fast.verdict, JSON.stringify(fast.checks)).to.equal("VALID");
+    expect(fast).to.deep.equal(viaExpress);
+  });
+
+  it("follows the lifecycle like the route: ENDORSED with exported quantities, then CANCELLED", async () => {
+    const permit = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+    const qr = await qrOf(permit.permitId);
+    const endorsed = await api.post(`/api/v1/permits/${permit.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 1, quantity: 2 }] } });
+    expect(endorsed.status, endorsed.text).to.equal(201);
+    let doors = await bothDoors(qr);
+    expect(doors.fast.checks.status.reason).to.match(/export endorsed/);
+    expect(doors.fast.lines[0].exported).to.equal(2);
+    expect(doors.fast).to.deep.equal(doors.viaExpress);
+
+    const other = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+    expect((await api.post(`/api/v1/permits/${other.permitId}/cancel`, { token: c.CH.issuer, json: { reason: "LOST" } })).status).to.equal(200);
+    await waitForStatus(api, c.CH.issuer, other.permitId, "CANCELLED");
+    doors = await bothDoors(await qrOf(other.permitId));
+    expect(doors.answered).to.equal(1);
+    expect(doors.fast.verdict).to.equal("CANCELLED");
+    expect(doors.fast).to.deep.equal(doors.viaExpress);
+  });
+
+  it("answers unreadable and altered QR codes the same way (MALFORMED / TAMPERED)", async () => {
+    const permit = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+    const qr = await qrOf(permit.permitId);
+    const at = qr.length - 20;
+    for (const text of ["hello", "", qr.slice(0, at) + (qr[at] === "A" ? "B" : "A") + qr.slice(at + 1)]) {
+      const { fast, viaExpress } = await bothDoors(text);
+      expect(["MALFORMED", "TAMPERED"], text.slice(0, 40)).to.include(fast.verdict);
+      expect(fast).to.deep.equal(viaExpress);
+    }
+  });
+
+  it("keeps the request id: echoes the caller's X-Request-Id, or makes one", async () => {
+    const echoed = await api.post("/api/v1/verify", { json: { qr: "hello" }, headers: { "x-request-id": "border-post-7/42", "content-type": "application/json" } });
+    expect(echoed.headers.get("x-request-id")).to.equal("border-post-7/42");
+    const made = await api.post("/api/v1/verify", { json: { qr: "hello" } });
+    expect(made.headers.get("x-request-id")).to.match(/^[0-9a-f-]{36}$/);
+  });
+
+  it("gives the route's errors for bad bodies: invalid JSON, no `qr`, another media type", async () => {
+    const notJson = expectProblem(await api.post("/api/v1/verify", { raw: '{"qr": ', headers: { "content-type": "application/json", "x-request-id": "bad-1" } }), 400);
+    expect(notJson.detail).to.match(/not valid JSON/);
+    expect(notJson.requestId).to.equal("bad-1");
+    expect(expectProblem(await api.post("/api/v1/verify", { json: { qr: 42 } }), 400).detail).to.match(/qr/);
+    expectProblem(await api.post("/api/v1/verify", { json: ["qr"] }), 400);
+    expectProblem(await api.post("/api/v1/verify", { raw: "qr=hello", headers: { "content-type": "text/plain" } }), 400);
+    const charset = await api.post("/api/v1/verify", { raw: JSON.stringify({ qr: "hello" }), headers: { "content-type": "application/json; charset=utf-8" } });
+    expect(charset.status).to.equal(200);
+    expect(charset.body.verdict).to.equal("MALFORMED");
+  });
+
+  it("still answers when a helper dies: the route reads on the service's thread, the helper is replaced", async () => {
+    const permit = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+    const qr = await qrOf(permit.permitId);
+    const [victim] = pool.pids;
+    const answers = Array.from({ length: 40 }, () => api.post("/api/v1/verify", { json: { qr } }));
+    process.kill(victim!, "SIGKILL");
+    for (const res of await Promise.all(answers)) {
+      expect(res.status, res.text).to.equal(200);
+      expect(res.body.verdict).to.equal("VALID");
+    }
+    for (let i = 0; i < 50 && pool.pids.includes(victim!); i++) await sleep(100);
+    expect(pool.pids).to.not.include(victim);
+    const before = pool.stats.answered;
+    for (let i = 0; i < 4; i++) expect((await api.post("/api/v1/verify", { json: { qr } })).body.verdict).to.equal("VALID");
+    expect(pool.stats.answered - before, "the replacement (with the store and the mirror's state) answers too").to.equal(4);
+  });
+});
