@@ -4,23 +4,22 @@
  * indexer, trust list → HTTP. Reconciles with the chain at start: outbox entries a crash left
  * in flight are re-claimed, and permits the chain lost are anchored again.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
 import type { Hex } from "viem";
 import { readDeployment, type DeploymentRecord } from "../sdk/chain";
 import { exportTrustList, type TrustListSnapshot } from "../sdk/verify";
 import { JSON_LIMIT_BYTES, createApp } from "./app";
 import { OfficerKeystore } from "./auth/keystore";
 import { resolveKeystorePassphrase } from "./auth/passphrase";
-import { generateToken } from "./auth/tokens";
 import { startAnvil, loadOrCreateMnemonic, type AnvilHandle } from "./chain/anvil";
 import { bootstrapEmbedded, deploymentsDir, type BootstrapKeys } from "./chain/bootstrap";
 import { loadConfig, type ConfigOverrides, type ServiceConfig } from "./config";
 import { OfficerAccounts } from "./domain/accounts";
 import { ChainGateway } from "./domain/chainGateway";
 import { OfficerService } from "./domain/officers";
+import { importOfficers, readOfficerKeys, writeCredentials, type OfficerKeys } from "./domain/officerImport";
 import { PermitService, type IssuePayload } from "./domain/permits";
 import { Indexer } from "./indexer/indexer";
 import { StoreVerifyReader } from "./domain/verifyReader";
@@ -52,8 +51,6 @@ export type StartOptions = {
   webDir?: string;
   log?: (line: string) => void;
 };
-
-const DEMO_ROLES = { admin: "ADMIN", issuer: "ISSUER", customs: "CUSTOMS" } as const;
 
 export async function startService(options: StartOptions = {}): Promise<ServiceHandle> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -170,44 +167,24 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
   }
 }
 
-/** External chain: imports officers' keys from a keys file; officers already known are kept. */
+/** External chain: imports the officers of a keys file (OFFICER_KEYS_FILE); officers already known are kept. */
 async function importOfficerKeys(store: Store, keystore: OfficerKeystore, file: string, dataDir: string, log: (line: string) => void): Promise<string> {
-  let keys: BootstrapKeys;
+  let keys: OfficerKeys;
   try {
-    keys = JSON.parse(readFileSync(file, "utf8")) as BootstrapKeys;
-    if (!keys.countries || typeof keys.countries !== "object") throw new TypeError("no `countries` object");
+    keys = readOfficerKeys(file);
   } catch (err) {
-    throw new Error(`OFFICER_KEYS_FILE ${file} is not a keys file ({ "countries": { "CH": { "admin": {address, privateKey}, ... } } }): ${(err as Error).message}`);
+    throw new Error(`OFFICER_KEYS_FILE: ${(err as Error).message}`, { cause: err });
   }
-  const file2 = await storeDemoAuthorities(store, keystore, keys, dataDir, "credentials.json");
-  log(`imported officers of ${Object.keys(keys.countries).join(", ")} from ${file}; their tokens are in ${file2}`);
-  return file2;
+  const { imported } = await importOfficers({ store, keystore }, keys, { name: (country, key) => `${country} ${key}` });
+  const credentials = writeCredentials(dataDir, "credentials.json", imported);
+  log(`imported officers of ${Object.keys(keys.countries).join(", ")} from ${file}; their tokens are in ${credentials}`);
+  return credentials;
 }
 
 /** First embedded start: the demo authorities' keys go into the keystore and their tokens to a file. */
-async function storeDemoAuthorities(store: Store, keystore: OfficerKeystore, keys: BootstrapKeys, dataDir: string, fileName = "demo-credentials.json"): Promise<string> {
-  const file = path.join(dataDir, fileName);
-  const credentials: Record<string, Record<string, string>> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
-  for (const [country, roles] of Object.entries(keys.countries)) {
-    credentials[country] ??= {};
-    for (const [key, role] of Object.entries(DEMO_ROLES)) {
-      const pair = roles[key as keyof typeof roles];
-      if (!pair || (await store.findOfficerByAddress(pair.address))) continue;
-      const token = generateToken();
-      await store.insertOfficer({
-        id: randomUUID(),
-        country,
-        role,
-        name: `${country} demo ${key}`,
-        address: pair.address,
-        tokenHash: token.tokenHash,
-        encryptedKey: await keystore.encrypt(pair.privateKey),
-      });
-      credentials[country][key] = token.token;
-    }
-  }
-  writeFileSync(file, JSON.stringify(credentials, null, 2) + "\n", { mode: 0o600 });
-  return file;
+async function storeDemoAuthorities(store: Store, keystore: OfficerKeystore, keys: BootstrapKeys, dataDir: string): Promise<string> {
+  const { imported } = await importOfficers({ store, keystore }, keys, { name: (country, key) => `${country} demo ${key}` });
+  return writeCredentials(dataDir, "demo-credentials.json", imported);
 }
 
 /**

@@ -1,7 +1,7 @@
 /** `permit-registry officers add|remove|list`: an authority admin manages its country's officers. */
 import { Option, type Command } from "commander";
 import { apiClientFrom, withConnection, type ConnectionOptions } from "../lib/connection";
-import { UsageError } from "../lib/errors";
+import { OutcomeError, UsageError } from "../lib/errors";
 import { printJson, table } from "../lib/output";
 import { action } from "../lib/run";
 
@@ -36,6 +36,29 @@ export function registerOfficerCommands(program: Command): void {
         const { body } = await apiClientFrom(opts).delete<Officer>(`/officers/${encodeURIComponent(id)}`);
         if (opts.json) return printJson(body);
         console.log(`removed ${body.role} ${body.name} (${body.id}, ${body.address})`);
+      }),
+    );
+
+  officers
+    .command("import")
+    .description("operator: bring officers whose keys exist (e.g. .networks/<name>/keys.json) into this registry's storage, beside a running service")
+    .argument("<keys-file>", '{ "countries": { "CH": { "admin": { "address", "privateKey" }, "issuer": …, "customs": … } } }')
+    .option("--data-dir <dir>", "state directory (DATA_DIR); storage, keystore and chain come from the same variables as `start`")
+    .option("--json", "the imported officers and their tokens as JSON")
+    .action(
+      action(async (file: string, opts: Json & { dataDir?: string }) => {
+        const { importOfficerKeysFile } = await import("../../service/operator"); // loaded here: other commands start faster
+        const { OfficerKeysError } = await import("../../service/domain/officerImport");
+        const report = await importOfficerKeysFile(file, { overrides: { DATA_DIR: opts.dataDir } }).catch((err: unknown) => {
+          if (err instanceof OfficerKeysError) throw err.refused ? new OutcomeError(err.message) : new UsageError(err.message, { cause: err });
+          throw err;
+        });
+        if (opts.json) return printJson(report);
+        for (const o of report.imported) console.log(`imported ${o.role.padEnd(7)} ${o.country} ${o.address}  token ${o.token}`);
+        for (const o of report.alreadyKnown) console.log(`known    ${o.key.padEnd(7)} ${o.country} ${o.address}  (kept as it is)`);
+        console.log(`${report.imported.length} imported, ${report.alreadyKnown.length} already known; tokens also in ${report.credentialsFile}`);
+        if (report.checkedOnChain !== true) process.stderr.write(`Roles on chain ${report.checkedOnChain}.\n`);
+        process.stderr.write("The service uses them at once; hand each officer its token.\n");
       }),
     );
 

@@ -1,0 +1,73 @@
+/**
+ * Operator tasks on a registry's storage, run beside the service (not through its API): the same
+ * configuration as `start` (DATA_DIR, DATABASE_URL, KEYSTORE_PASSPHRASE, RPC_URL + DEPLOYMENT).
+ * SQLite in WAL mode and PostgreSQL both let them write while the service runs; the service sees
+ * what they wrote at the next request.
+ */
+import { mkdirSync } from "node:fs";
+import { readDeployment } from "../sdk/chain";
+import { OfficerKeystore } from "./auth/keystore";
+import { resolveKeystorePassphrase } from "./auth/passphrase";
+import { loadConfig, type ConfigOverrides } from "./config";
+import { ChainGateway } from "./domain/chainGateway";
+import { KEY_ROLES, OfficerKeysError, importOfficers, readOfficerKeys, writeCredentials, type ImportResult, type KeyRole, type OfficerKeys } from "./domain/officerImport";
+import { openStore } from "./store";
+
+export type OfficerImportReport = ImportResult & {
+  /** Where the new officers' tokens were written. */
+  credentialsFile: string;
+  /** Whether each officer's role was found on the registry (external chain), or why not. */
+  checkedOnChain: true | string;
+};
+
+/**
+ * `permit-registry officers import <keys.json>`: imports officers whose keys exist into the
+ * service's storage while it runs. On an external chain each new officer must hold its role on
+ * the registry (checked first; nothing is imported otherwise), so no token opens an account the
+ * chain would refuse.
+ * @throws {OfficerKeysError} an unusable keys file, or officers without their role on chain
+ */
+export async function importOfficerKeysFile(file: string, options: { env?: NodeJS.ProcessEnv; overrides?: ConfigOverrides; fastKeystore?: boolean } = {}): Promise<OfficerImportReport> {
+  const config = loadConfig(options.env ?? process.env, options.overrides);
+  const keys = readOfficerKeys(file);
+  mkdirSync(config.dataDir, { recursive: true });
+  const keystore = new OfficerKeystore({ passphrase: await resolveKeystorePassphrase(config.keystore), ...(options.fastKeystore ? { scrypt: { N: 2 ** 10, r: 8, p: 1 } } : {}) });
+  const store = await openStore(config.database);
+  try {
+    const fresh: OfficerKeys = { countries: {} };
+    for (const [country, roles] of Object.entries(keys.countries)) {
+      for (const [key, pair] of Object.entries(roles) as [KeyRole, { address: `0x${string}` }][]) {
+        if (!(await store.findOfficerByAddress(pair.address))) (fresh.countries[country] ??= {})[key] = roles[key];
+      }
+    }
+    let checkedOnChain: true | string = "not checked: the embedded chain runs only inside the service";
+    if (config.chain.kind === "external") {
+      await checkRolesOnChain(new ChainGateway({ rpcUrl: config.chain.rpcUrl, deployment: readDeployment(config.chain.deployment, config.chain.deploymentsDir) }), fresh);
+      checkedOnChain = true;
+    }
+    const result = await importOfficers({ store, keystore }, keys, { name: (country, key) => `${country} ${key}` });
+    return { ...result, credentialsFile: writeCredentials(config.dataDir, "credentials.json", result.imported), checkedOnChain };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Every officer must hold its role in its country on the registry now. */
+async function checkRolesOnChain(chain: ChainGateway, keys: OfficerKeys): Promise<void> {
+  const missing: string[] = [];
+  for (const [country, roles] of Object.entries(keys.countries)) {
+    for (const [key, pair] of Object.entries(roles) as [KeyRole, { address: `0x${string}` }][]) {
+      let spans;
+      try {
+        spans = await chain.reader.officerHistory(pair.address);
+      } catch (err) {
+        throw new OfficerKeysError(`Could not read the registry at ${chain.rpcUrl} to check the officers' roles (${(err as Error).message.split("\n")[0]}). Is RPC_URL right and the chain up?`, { cause: err });
+      }
+      const role = KEY_ROLES[key].onChain;
+      if (!spans.some((s) => s.country === country && s.role === role && s.activeTo === undefined)) missing.push(`${country} ${key} ${pair.address} is not an active ${role} of ${country}`);
+    }
+  }
+  if (missing.length > 0) {
+    throw new OfficerKeysError(`Nothing imported: on the registry at ${chain.rpcUrl}, ${missing.join("; ")}. Register them on chain first (issuers and customs officers by their country's authority admin, an admin by the registry's governance), then import again.`, { refused: true });
+  }
+}
