@@ -35,6 +35,19 @@ describe("CLI helpers", () => {
       expect(() => resolveToken({ ...base, as: "FR:issuer", dataDir: dir })).to.throw(UsageError, "no issuer token for FR");
       expect(() => resolveToken({ ...base, as: "CH:issuer", dataDir: path.join(dir, "nope") })).to.throw(UsageError, "No demo credentials");
     });
+    it("--as also finds officers imported from a keys file (credentials.json)", () => {
+      const imported = mkdtempSync(path.join(os.tmpdir(), "permit-registry-cli-imported-"));
+      try {
+        writeFileSync(path.join(imported, "credentials.json"), JSON.stringify({ DE: { admin: "prt_de" } }));
+        expect(resolveToken({ ...base, as: "DE:admin", dataDir: imported }, {})).to.equal("prt_de");
+        writeFileSync(path.join(imported, "demo-credentials.json"), JSON.stringify({ CH: { issuer: "prt_ch" } }));
+        expect(resolveToken({ ...base, as: "CH:issuer", dataDir: imported }, {})).to.equal("prt_ch");
+        expect(resolveToken({ ...base, as: "DE:admin", dataDir: imported }, {})).to.equal("prt_de");
+        expect(() => resolveToken({ ...base, as: "FR:admin", dataDir: imported }, {})).to.throw(UsageError, "no admin token for FR (countries: CH, DE)");
+      } finally {
+        rmSync(imported, { recursive: true, force: true });
+      }
+    });
   });
 
   it("parses --line LINE=QUANTITY and rejects anything else", () => {

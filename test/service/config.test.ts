@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import path from "node:path";
-import { ConfigError, describeConfig, loadConfig } from "../../src/service/config";
+import os from "node:os";
+import { ConfigError, defaultVerifyWorkers, describeConfig, loadConfig } from "../../src/service/config";
 
 const cwd = "/srv/registry";
 
@@ -31,6 +32,14 @@ describe("service configuration", () => {
       keystore: { kind: "generated", file: "/srv/registry/data/keystore-passphrase" },
     });
     expect(config.warnings.join("\n")).to.match(/KEYSTORE_PASSPHRASE is not set/);
+  });
+
+  it("answers POST /verify with one helper process per core, at most 4, and none on one core; VERIFY_WORKERS overrides", () => {
+    expect([1, 2, 3, 4, 8, 64].map(defaultVerifyWorkers)).to.deep.equal([0, 2, 3, 4, 4, 4]);
+    expect(loadConfig({}, {}, cwd).verifyWorkers).to.equal(defaultVerifyWorkers(os.availableParallelism()));
+    expect(loadConfig({ VERIFY_WORKERS: "0" }, {}, cwd).verifyWorkers).to.equal(0);
+    expect(loadConfig({ VERIFY_WORKERS: "7" }, {}, cwd).verifyWorkers).to.equal(7);
+    expect(problemsOf(() => loadConfig({ VERIFY_WORKERS: "65" }, {}, cwd)).map((p) => p.variable)).to.deep.equal(["VERIFY_WORKERS"]);
   });
 
   it("reads every variable, and flags win over the environment", () => {

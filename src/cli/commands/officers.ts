@@ -54,7 +54,7 @@ export function registerOfficerCommands(program: Command): void {
           throw err;
         });
         if (opts.json) return printJson(report);
-        for (const o of report.imported) console.log(`imported ${o.role.padEnd(7)} ${o.country} ${o.address}  token ${o.token}`);
+        for (const o of report.imported) console.log(`imported ${o.key.padEnd(7)} ${o.country} ${o.address}  token ${o.token}`);
         for (const o of report.alreadyKnown) console.log(`known    ${o.key.padEnd(7)} ${o.country} ${o.address}  (kept as it is)`);
         console.log(`${report.imported.length} imported, ${report.alreadyKnown.length} already known; tokens also in ${report.credentialsFile}`);
         if (report.checkedOnChain !== true) process.stderr.write(`Roles on chain ${report.checkedOnChain}.\n`);

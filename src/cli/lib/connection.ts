@@ -26,8 +26,8 @@ export function withConnection(cmd: Command, { auth = true }: { auth?: boolean }
     cmd
       .option("--token <token>", "officer bearer token (default: PERMIT_REGISTRY_TOKEN)")
       .option("--token-file <file>", "read the officer token from a file")
-      .option("--as <country:role>", "use a demo officer's token from DATA_DIR/demo-credentials.json, e.g. CH:issuer")
-      .option("--data-dir <dir>", "where --as finds demo-credentials.json (default: DATA_DIR or ./data)");
+      .option("--as <country:role>", "use a demo or imported officer's token from DATA_DIR/demo-credentials.json or credentials.json, e.g. CH:issuer")
+      .option("--data-dir <dir>", "where --as finds the credentials files (default: DATA_DIR or ./data)");
   }
   return cmd;
 }
@@ -50,26 +50,37 @@ export function resolveToken(opts: ConnectionOptions, env: NodeJS.ProcessEnv = p
   return env.PERMIT_REGISTRY_TOKEN?.trim() || undefined;
 }
 
-/** `--as CH:issuer` → the token of CH's demo issuer from `<dataDir>/demo-credentials.json`. */
+/** Where `--as` looks, in order. */
+const CREDENTIAL_FILES = ["demo-credentials.json", "credentials.json"] as const;
+
+/**
+ * `--as CH:issuer` → that officer's token from `<dataDir>/demo-credentials.json` (the embedded
+ * chain's demo authorities) or `<dataDir>/credentials.json` (officers imported from a keys file).
+ */
 export function demoToken(spec: string, dataDir: string): string {
   const m = /^([A-Za-z]{2}):(admin|issuer|customs)$/i.exec(spec.trim());
   if (!m) throw new UsageError(`--as "${spec}" must look like CH:issuer (a country code, then admin, issuer or customs).`);
   const [country, role] = [m[1]!.toUpperCase(), m[2]!.toLowerCase()];
-  const file = path.resolve(dataDir, "demo-credentials.json");
-  if (!existsSync(file)) {
-    throw new UsageError(`No demo credentials at ${file}.`, {
-      details: "They are written by the first `npm start` in embedded mode; pass --data-dir (or DATA_DIR) if the service keeps its state elsewhere.",
+  const files = CREDENTIAL_FILES.map((name) => path.resolve(dataDir, name)).filter((file) => existsSync(file));
+  if (files.length === 0) {
+    throw new UsageError(`No demo credentials in ${path.resolve(dataDir)} (neither ${CREDENTIAL_FILES.join(" nor ")}).`, {
+      details:
+        "The first `npm start` in embedded mode writes demo-credentials.json; OFFICER_KEYS_FILE or `permit-registry officers import` write credentials.json. Pass --data-dir (or DATA_DIR) if the service keeps its state elsewhere.",
     });
   }
-  let credentials: Record<string, Record<string, string>>;
-  try {
-    credentials = JSON.parse(readFileSync(file, "utf8"));
-  } catch (cause) {
-    throw new UsageError(`${file} is not valid JSON.`, { cause });
+  const countries = new Set<string>();
+  for (const file of files) {
+    let credentials: Record<string, Record<string, string>>;
+    try {
+      credentials = JSON.parse(readFileSync(file, "utf8"));
+    } catch (cause) {
+      throw new UsageError(`${file} is not valid JSON.`, { cause });
+    }
+    const token = credentials[country]?.[role];
+    if (token) return token;
+    for (const c of Object.keys(credentials)) countries.add(c);
   }
-  const token = credentials[country]?.[role];
-  if (!token) throw new UsageError(`${file} has no ${role} token for ${country} (countries: ${Object.keys(credentials).join(", ")}).`);
-  return token;
+  throw new UsageError(`${files.join(" and ")} ${files.length > 1 ? "have" : "has"} no ${role} token for ${country} (countries: ${[...countries].join(", ")}).`);
 }
 
 export function apiClientFrom(opts: ConnectionOptions, { auth = true }: { auth?: boolean } = {}): ApiClient {
