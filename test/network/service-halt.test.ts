@@ -22,7 +22,11 @@ describe("the service on a 3-validator Clique network", function () {
   let dataDir: string;
 
   before(async function () {
+    this.timeout(20 * 60_000); // the very first run builds geth (minutes); later runs reuse it
+    const started = Date.now();
     if (!(await gethAvailable())) return this.skip();
+    // 4 minutes for the network and the service, on top of any build: Mocha checks a hook's whole duration.
+    this.timeout(Date.now() - started + 240_000);
     // Peering a fresh network can time out on a loaded machine; one more try before failing.
     net = await startTestNetwork({ validators: 3, periodSeconds: 1, name: "poa-service" }).catch((err: Error) => {
       if (err.name !== "NetworkTimeoutError") throw err;
