@@ -20,6 +20,8 @@ import type { OfflineFixture } from "./verify-offline";
 
 const PERMITS = Number(process.env.PERMITS ?? 2000);
 const VERIFY_SECONDS = Number(process.env.VERIFY_SECONDS ?? 10);
+/** The verification goal: ≥ 2,000 answers/s with p99 ≤ 25 ms at 64 concurrent connections. */
+const GOAL_RATE = 2000;
 /** Measured issuance rounds of PERMITS each; the best is the figure. */
 const ISSUANCE_RUNS = Number(process.env.ISSUANCE_RUNS ?? 3);
 /** Permits of the untimed warm-up round, right after the start. */
@@ -123,9 +125,10 @@ async function main() {
       loadGeneratorCores: +(r.loadGeneratorCpuSeconds / VERIFY_SECONDS).toFixed(2),
     });
     // autocannon in a plain Node process of its own (bench/lib/verify-load.cjs), not in this one.
-    const verifyRun = (connections: number) =>
+    const verifyRun = (connections: number, rate?: number) =>
       new Promise<LoadResult>((resolve, reject) => {
-        const run = spawn(process.execPath, [path.join(__dirname, "lib", "verify-load.cjs"), `${base}/api/v1/verify`, String(connections), String(VERIFY_SECONDS), bodiesFile], { stdio: ["ignore", "pipe", "inherit"] });
+        const args = [path.join(__dirname, "lib", "verify-load.cjs"), `${base}/api/v1/verify`, String(connections), String(VERIFY_SECONDS), bodiesFile, ...(rate ? [String(rate)] : [])];
+        const run = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
         let out = "";
         run.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
         run.on("error", reject);
@@ -137,13 +140,15 @@ async function main() {
       helpersMicros: cpu.helpers === undefined ? undefined : Math.round((cpu.helpers / answers) * 1e6),
       helperProcesses: cpu.helperProcesses,
     });
-    const runs: ({ connections: number; cpuPerAnswer: ReturnType<typeof cpuPerAnswer> } & ReturnType<typeof v>)[] = [];
-    for (const connections of [1, 16, 64]) {
+    const runs: ({ connections: number; pacedAt?: number; cpuPerAnswer: ReturnType<typeof cpuPerAnswer> } & ReturnType<typeof v>)[] = [];
+    // As fast as the service answers at 1, 16 and 64 connections; then 64 connections paced at the
+    // goal's rate, where the latency goal applies.
+    for (const [connections, rate] of [[1], [16], [64], [64, GOAL_RATE]] as [number, number?][]) {
       const before = snapshot(child.pid!);
-      const r = await verifyRun(connections);
+      const r = await verifyRun(connections, rate);
       const cpu = used(child.pid!, before, snapshot(child.pid!));
-      runs.push({ connections, ...v(r), cpuPerAnswer: cpuPerAnswer(cpu, r.requests.total) });
-      process.stderr.write(`  POST /verify, ${connections} connections: ${Math.round(r.requests.average)}/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms\n`);
+      runs.push({ connections, ...(rate ? { pacedAt: rate } : {}), ...v(r), cpuPerAnswer: cpuPerAnswer(cpu, r.requests.total) });
+      process.stderr.write(`  POST /verify, ${connections} connections${rate ? ` paced at ${rate}/s` : ""}: ${Math.round(r.requests.average)}/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms\n`);
     }
     const issuance = {
       permits: PERMITS,
@@ -152,7 +157,8 @@ async function main() {
       warmUp: { permits: WARMUP_PERMITS, anchoredPerSecond: Math.round(WARMUP_PERMITS / ((cold.tAnchored - cold.t0) / 1000)) },
       goalAnchoredPerSecond: 1000,
     };
-    const at64 = runs.find((r) => r.connections === 64)!;
+    const at64 = runs.find((r) => r.connections === 64 && r.pacedAt === undefined)!;
+    const paced = runs.find((r) => r.pacedAt !== undefined)!;
     const result = {
       date: new Date().toISOString(),
       machine: {
@@ -164,9 +170,13 @@ async function main() {
       verify: {
         distinctQrCodes: bodies.length,
         runs,
-        goal: { requestsPerSecond: 2000, p99ms: 25, concurrency: 64 },
-        meetsThroughput: at64.requestsPerSecond >= 2000,
-        meetsP99: at64.p99ms <= 25,
+        goal: { requestsPerSecond: GOAL_RATE, p99ms: 25, concurrency: 64 },
+        /** As fast as it goes at 64 connections. */
+        meetsThroughput: at64.requestsPerSecond >= GOAL_RATE,
+        /** At the goal's rate over 64 connections: the service kept up, and the p99 is within the goal. */
+        meetsP99: paced.p99ms <= 25 && paced.requestsPerSecond >= GOAL_RATE * 0.98 && paced.errors + paced.non2xx === 0,
+        /** At 64 connections as fast as it goes (saturated), for comparison. */
+        meetsP99Saturated: at64.p99ms <= 25,
         /** Little's law for a closed loop: mean latency = connections / throughput. */
         meanLatencyAt64Ms: +(64 / at64.requestsPerSecond * 1000).toFixed(1),
       },
@@ -180,7 +190,7 @@ async function main() {
       return `the service's thread ${cores(r.cpuPerAnswer.mainMicros)}, the helpers ${cores(r.cpuPerAnswer.helpersMicros)}, the load generator ${r.loadGeneratorCores}`;
     };
     const row = (r: (typeof runs)[number]) =>
-      `| ${r.connections} | ${r.requestsPerSecond.toLocaleString("en")} | ${r.p50ms} | ${r.p90ms} | ${r.p99ms} | ${r.errors + r.non2xx} | ${micros(r.cpuPerAnswer.mainMicros)} / ${micros(r.cpuPerAnswer.helpersMicros)} |`;
+      `| ${r.connections} | ${r.pacedAt ? `${r.pacedAt.toLocaleString("en")}/s` : "as fast as it goes"} | ${r.requestsPerSecond.toLocaleString("en")} | ${r.p50ms} | ${r.p90ms} | ${r.p99ms} | ${r.errors + r.non2xx} | ${micros(r.cpuPerAnswer.mainMicros)} / ${micros(r.cpuPerAnswer.helpersMicros)} |`;
     writeFileSync(
       "docs/service-benchmark.md",
       `# Service benchmark (end to end)
@@ -218,12 +228,23 @@ ${bodies.length} distinct QR codes of the permits above (read from their PNG ima
 \`{ "qr": "…" }\`; each answer is a full online verification from the indexer's mirror of the chain.
 No answers are cached.
 
-| connections | answers / s | p50 ms | p90 ms | p99 ms | errors | CPU per answer: service thread / helpers (µs) |
-| ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| connections | offered | answers / s | p50 ms | p90 ms | p99 ms | errors | CPU per answer: service thread / helpers (µs) |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${runs.map(row).join("\n")}
 
-Goal: ≥ 2,000 verifications/s (${ok(result.verify.meetsThroughput)}: ${at64.requestsPerSecond.toLocaleString("en")}/s at 64 connections) with p99 ≤ 25 ms at 64 concurrent
-(${ok(result.verify.meetsP99)}: ${at64.p99ms} ms).
+"As fast as it goes": each connection sends its next request when its answer arrives (a closed
+loop), so the service is saturated. "Paced": autocannon offers ${GOAL_RATE.toLocaleString("en")} requests/s spread over the 64
+connections and counts each latency from when the request was due, so a late answer also delays
+the figures of the requests queued behind it (coordinated omission corrected).
+
+Goal: ≥ 2,000 verifications/s with p99 ≤ 25 ms at 64 concurrent, read as: the service sustains
+2,000/s over 64 connections, and at that rate 99 % of the answers take ≤ 25 ms.
+
+| goal | measured | |
+| --- | ---: | --- |
+| ≥ 2,000 answers/s at 64 connections, as fast as it goes | ${at64.requestsPerSecond.toLocaleString("en")}/s | ${ok(result.verify.meetsThroughput)} |
+| p99 ≤ 25 ms at 64 connections offering 2,000/s | ${paced.p99ms} ms (${paced.requestsPerSecond.toLocaleString("en")}/s answered) | ${ok(result.verify.meetsP99)} |
+| (for comparison) p99 at 64 connections, as fast as it goes | ${at64.p99ms} ms | ${result.verify.meetsP99Saturated ? "within 25 ms" : "over 25 ms"} |
 
 How an answer is made: the service's thread reads the JSON body outside express (express's routing
 alone cost more than the rest of its work per request) and hands the QR text to the least busy
@@ -234,20 +255,24 @@ that the service sends it after each sync; it returns the finished JSON, which t
 writes out. What the mirror cannot answer alone (a permit not indexed yet, a mirror that is not
 current) goes through the express route, which asks the chain.
 
-Where the time goes at 64 connections: autocannon keeps 64 requests outstanding (a closed loop), so
-by Little's law the mean latency is 64 / throughput — ${result.verify.meanLatencyAt64Ms} ms at the measured rate. The CPU column
-shows the work per answer; at 64 connections the cores were busy with ${coresBusy(at64)}
-(out of ${result.machine.cores}): the machine is saturated, and the helpers' work sets the rate.
+Where the time goes at 64 connections, as fast as it goes: autocannon keeps 64 requests outstanding,
+so by Little's law the mean latency is 64 / throughput — ${result.verify.meanLatencyAt64Ms} ms at the measured rate, whatever the
+service does; a p99 of 25 ms there would take well over 2,560 answers/s with almost no spread. The
+CPU column shows the work per answer; the cores were busy with ${coresBusy(at64)}
+(out of ${result.machine.cores}): the machine is saturated, and the helpers' work sets the rate. A helper spends about
+100 µs per answer beyond the offline verification itself (the store's events, the answer's JSON,
+the message to the service's thread); the calibration above is that verification on one core.
 
-The tail above the mean comes from pauses while requests are held: four processes want the
-${result.machine.cores} cores (the service's thread, ${VERIFY_WORKERS} helper${VERIFY_WORKERS === 1 ? "" : "s"}, the load generator), so the kernel takes a core from one of them
-for a time slice of several milliseconds, and a helper that loses its core holds the up to 16
-requests it has; garbage collections in a helper (young-generation scavenges of several
-milliseconds, the occasional full collection of tens) do the same. Tried without gain: more or
-fewer helpers, a smaller or unbounded window per helper, \`--single-threaded-gc\`, other
-young-generation sizes, lower priority for the helpers. At 1 and 16 connections the same answers
-take a few milliseconds. What would meet the p99 goal: more cores than processes that want one
-(a third core halves the queueing of the helpers), or a load generator on another machine.
+Paced at ${GOAL_RATE.toLocaleString("en")}/s the machine is ${Math.round((GOAL_RATE / at64.requestsPerSecond) * 100)} % busy (${GOAL_RATE.toLocaleString("en")} of the ${at64.requestsPerSecond.toLocaleString("en")}/s it manages), and the tail comes
+from pauses while requests are held: four processes want the ${result.machine.cores} cores (the service's thread,
+${VERIFY_WORKERS} helper${VERIFY_WORKERS === 1 ? "" : "s"}, the load generator), so the kernel takes a core from one of them for a time slice of
+several milliseconds, and a helper that loses its core holds the up to 16 requests it has; garbage
+collections in a helper (young-generation scavenges of several milliseconds, the occasional full
+collection of tens) do the same. Tried without gain: more or fewer helpers, a smaller or unbounded
+window per helper, \`--single-threaded-gc\`, other young-generation sizes, lower priority for the
+helpers. At 1 and 16 connections the same answers take a few milliseconds. The p99 goal needs
+more headroom than this machine gives: more cores than processes that want one (a third core
+halves the queueing of the helpers) or a load generator on another machine.
 `,
     );
     console.log(JSON.stringify(result, null, 2));
