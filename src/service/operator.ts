@@ -10,7 +10,7 @@ import { OfficerKeystore } from "./auth/keystore";
 import { resolveKeystorePassphrase } from "./auth/passphrase";
 import { loadConfig, type ConfigOverrides } from "./config";
 import { ChainGateway } from "./domain/chainGateway";
-import { KEY_ROLES, OfficerKeysError, importOfficers, readOfficerKeys, writeCredentials, type ImportResult, type KeyRole, type OfficerKeys } from "./domain/officerImport";
+import { KEY_ROLES, OfficerKeysError, importOfficers, readOfficerKeys, writeCredentials, type ImportResult, type KeyEntry } from "./domain/officerImport";
 import { openStore } from "./store";
 
 export type OfficerImportReport = ImportResult & {
@@ -34,18 +34,13 @@ export async function importOfficerKeysFile(file: string, options: { env?: NodeJ
   const keystore = new OfficerKeystore({ passphrase: await resolveKeystorePassphrase(config.keystore), ...(options.fastKeystore ? { scrypt: { N: 2 ** 10, r: 8, p: 1 } } : {}) });
   const store = await openStore(config.database);
   try {
-    const fresh: OfficerKeys = { countries: {} };
-    for (const [country, roles] of Object.entries(keys.countries)) {
-      for (const [key, pair] of Object.entries(roles) as [KeyRole, { address: `0x${string}` }][]) {
-        if (!(await store.findOfficerByAddress(pair.address))) (fresh.countries[country] ??= {})[key] = roles[key];
-      }
-    }
-    let checkedOnChain: true | string = "not checked: the embedded chain runs only inside the service";
-    if (config.chain.kind === "external") {
-      await checkRolesOnChain(new ChainGateway({ rpcUrl: config.chain.rpcUrl, deployment: readDeployment(config.chain.deployment, config.chain.deploymentsDir) }), fresh);
-      checkedOnChain = true;
-    }
-    const result = await importOfficers({ store, keystore }, keys, { name: (country, key) => `${country} ${key}` });
+    const external = config.chain.kind === "external" ? config.chain : undefined;
+    const chain = external && new ChainGateway({ rpcUrl: external.rpcUrl, deployment: readDeployment(external.deployment, external.deploymentsDir) });
+    const result = await importOfficers({ store, keystore }, keys, {
+      name: (country, key) => `${country} ${key}`,
+      beforeImport: chain && ((fresh) => checkRolesOnChain(chain, fresh)),
+    });
+    const checkedOnChain = chain ? true : "not checked: the embedded chain runs only inside the service";
     return { ...result, credentialsFile: writeCredentials(config.dataDir, "credentials.json", result.imported), checkedOnChain };
   } finally {
     await store.close();
@@ -53,19 +48,17 @@ export async function importOfficerKeysFile(file: string, options: { env?: NodeJ
 }
 
 /** Every officer must hold its role in its country on the registry now. */
-async function checkRolesOnChain(chain: ChainGateway, keys: OfficerKeys): Promise<void> {
+async function checkRolesOnChain(chain: ChainGateway, officers: readonly KeyEntry[]): Promise<void> {
   const missing: string[] = [];
-  for (const [country, roles] of Object.entries(keys.countries)) {
-    for (const [key, pair] of Object.entries(roles) as [KeyRole, { address: `0x${string}` }][]) {
-      let spans;
-      try {
-        spans = await chain.reader.officerHistory(pair.address);
-      } catch (err) {
-        throw new OfficerKeysError(`Could not read the registry at ${chain.rpcUrl} to check the officers' roles (${(err as Error).message.split("\n")[0]}). Is RPC_URL right and the chain up?`, { cause: err });
-      }
-      const role = KEY_ROLES[key].onChain;
-      if (!spans.some((s) => s.country === country && s.role === role && s.activeTo === undefined)) missing.push(`${country} ${key} ${pair.address} is not an active ${role} of ${country}`);
+  for (const { country, key, pair } of officers) {
+    let spans;
+    try {
+      spans = await chain.reader.officerHistory(pair.address);
+    } catch (err) {
+      throw new OfficerKeysError(`Could not read the registry at ${chain.rpcUrl} to check the officers' roles (${(err as Error).message.split("\n")[0]}). Is RPC_URL right and the chain up?`, { cause: err });
     }
+    const role = KEY_ROLES[key].onChain;
+    if (!spans.some((s) => s.country === country && s.role === role && s.activeTo === undefined)) missing.push(`${country} ${key} ${pair.address} is not an active ${role} of ${country}`);
   }
   if (missing.length > 0) {
     throw new OfficerKeysError(`Nothing imported: on the registry at ${chain.rpcUrl}, ${missing.join("; ")}. Register them on chain first (issuers and customs officers by their country's authority admin, an admin by the registry's governance), then import again.`, { refused: true });

@@ -79,30 +79,48 @@ export function readOfficerKeys(file: string): OfficerKeys {
   return keys;
 }
 
-/** Seals each officer's key in the keystore and gives it a token; officers the store already knows are left alone. */
-export async function importOfficers(deps: { store: Store; keystore: OfficerKeystore }, keys: OfficerKeys, options: { name: (country: string, key: KeyRole) => string }): Promise<ImportResult> {
-  const result: ImportResult = { imported: [], alreadyKnown: [] };
-  for (const [country, roles] of Object.entries(keys.countries)) {
-    for (const key of Object.keys(KEY_ROLES) as KeyRole[]) {
+export type KeyEntry = { country: string; key: KeyRole; pair: KeyPair };
+
+/** Every officer of a keys file, country by country, admin / issuer / customs within one. */
+export function officersOf(keys: OfficerKeys): KeyEntry[] {
+  return Object.entries(keys.countries).flatMap(([country, roles]) =>
+    (Object.keys(KEY_ROLES) as KeyRole[]).flatMap((key) => {
       const pair = roles[key];
-      if (!pair) continue;
-      if (await deps.store.findOfficerByAddress(pair.address)) {
-        result.alreadyKnown.push({ country, key, address: pair.address });
-        continue;
-      }
-      const token = generateToken();
-      const name = options.name(country, key);
-      await deps.store.insertOfficer({
-        id: randomUUID(),
-        country,
-        role: KEY_ROLES[key].role,
-        name,
-        address: pair.address,
-        tokenHash: token.tokenHash,
-        encryptedKey: await deps.keystore.encrypt(pair.privateKey),
-      });
-      result.imported.push({ country, key, role: KEY_ROLES[key].role, address: pair.address, name, token: token.token });
-    }
+      return pair ? [{ country, key, pair }] : [];
+    }),
+  );
+}
+
+/**
+ * Seals each officer's key in the keystore and gives it a token; officers the store already knows
+ * are left alone. `beforeImport` sees the officers about to be imported and may refuse them all
+ * (by throwing) before anything is written.
+ */
+export async function importOfficers(
+  deps: { store: Store; keystore: OfficerKeystore },
+  keys: OfficerKeys,
+  options: { name: (country: string, key: KeyRole) => string; beforeImport?: (fresh: readonly KeyEntry[]) => Promise<void> },
+): Promise<ImportResult> {
+  const result: ImportResult = { imported: [], alreadyKnown: [] };
+  const fresh: KeyEntry[] = [];
+  for (const entry of officersOf(keys)) {
+    if (await deps.store.findOfficerByAddress(entry.pair.address)) result.alreadyKnown.push({ country: entry.country, key: entry.key, address: entry.pair.address });
+    else fresh.push(entry);
+  }
+  await options.beforeImport?.(fresh);
+  for (const { country, key, pair } of fresh) {
+    const token = generateToken();
+    const name = options.name(country, key);
+    await deps.store.insertOfficer({
+      id: randomUUID(),
+      country,
+      role: KEY_ROLES[key].role,
+      name,
+      address: pair.address,
+      tokenHash: token.tokenHash,
+      encryptedKey: await deps.keystore.encrypt(pair.privateKey),
+    });
+    result.imported.push({ country, key, role: KEY_ROLES[key].role, address: pair.address, name, token: token.token });
   }
   return result;
 }
