@@ -134,15 +134,12 @@ export class Indexer {
           logIndex: log.logIndex,
           data: jsonSafe(data),
         });
-        const current = fresh ? await tx.getPermit(permitId) : undefined;
+        const current = fresh ? await tx.getPermitStatus(permitId) : undefined;
         if (!current) continue;
         const next = STATUS_AFTER[log.eventName];
-        // Usually the outbox has already marked an anchored permit ISSUED from its receipt; then
-        // there is nothing to update (and no conflict to raise and swallow, once per permit).
-        if (next && next.from.includes(current.status)) {
-          await tx
-            .updatePermitStatus(permitId, { status: next.status, ...(log.eventName === "PermitIssued" ? { txHash: log.transactionHash, blockNumber: Number(log.blockNumber) } : {}) }, next.from)
-            .catch(() => undefined); // already further along (events are applied in order)
+        // A status already further along stays (events are applied in order).
+        if (next && next.from.includes(current)) {
+          await tx.updatePermitStatus(permitId, { status: next.status, ...(log.eventName === "PermitIssued" ? { txHash: log.transactionHash, blockNumber: Number(log.blockNumber) } : {}) }, next.from);
         }
         if (log.eventName === "ExportEndorsed") {
           const lines = await tx.getPermitLines(permitId);

@@ -160,8 +160,8 @@ export class OutboxWorker {
   async #anchoredIn(e: OutboxEntry, txHash: Hex, blockNumber: bigint, within?: Store): Promise<void> {
     const store = within ?? this.o.store;
     await store.transaction(async (tx) => {
-      await tx.markOutboxSent(e.id, { txHash, nonce: 0 });
-      await tx.markOutboxMined(e.id);
+      await tx.markOutboxMined(e.id, { txHash });
+      // Usually the indexer has already marked it ISSUED from the batch's events (onMined): then nothing changes.
       if (e.permitId) await tx.updatePermitStatus(e.permitId, { status: "ISSUED", txHash, blockNumber: Number(blockNumber) }, ["PENDING"]).catch(() => undefined);
     });
   }

@@ -3,7 +3,6 @@
  * (`conflict` → 409, `notFound` → 404), so the store need not know about HTTP.
  */
 import { PermitRegistryError } from "../../sdk/errors";
-import type { PermitStatus } from "./types";
 
 /** Another permit already has this number in this country, or this id. */
 export class DuplicatePermitError extends PermitRegistryError {
@@ -16,16 +15,6 @@ export class DuplicatePermitError extends PermitRegistryError {
       details: "Permit numbers are unique per issuing country; use a new number, or replace the existing permit.",
       meta: { issuingCountry, permitNumber },
     });
-  }
-}
-
-/** The permit is not in a status the change may start from. */
-export class PermitStatusConflictError extends PermitRegistryError {
-  override readonly name = "PermitStatusConflictError" as const;
-  readonly kind = "conflict" as const;
-
-  constructor(permitId: string, current: PermitStatus, expected: readonly PermitStatus[]) {
-    super(`Permit ${permitId} is ${current}; expected ${expected.join(" or ")}.`, { meta: { permitId, current, expected } });
   }
 }
 

@@ -44,6 +44,7 @@ export class SqlStore implements Store {
   insertPermit: Store["insertPermit"] = (p) => permits.insertPermit(this.db, this.now(), p);
   reviveFailedPermit: Store["reviveFailedPermit"] = (p) => permits.reviveFailedPermit(this.db, this.now(), p);
   getPermit: Store["getPermit"] = (id) => permits.getPermit(this.db, id);
+  getPermitStatus: Store["getPermitStatus"] = (id) => permits.getPermitStatus(this.db, id);
   getPermitByNumber: Store["getPermitByNumber"] = (country, number) => permits.getPermitByNumber(this.db, country, number);
   listPermits: Store["listPermits"] = (filter) => permits.listPermits(this.db, filter);
   updatePermitStatus: Store["updatePermitStatus"] = (id, patch, from) => permits.updatePermitStatus(this.db, this.now(), id, patch, from);
@@ -56,7 +57,7 @@ export class SqlStore implements Store {
   enqueueOutbox: Store["enqueueOutbox"] = (entry) => outbox.enqueueOutbox(this.db, this.now(), entry);
   claimOutboxBatch: Store["claimOutboxBatch"] = ({ limit, leaseMs }) => outbox.claimOutboxBatch(this.db, this.clock(), limit, leaseMs);
   markOutboxSent: Store["markOutboxSent"] = (id, sent) => outbox.markOutboxSent(this.db, this.now(), id, sent.txHash, sent.nonce);
-  markOutboxMined: Store["markOutboxMined"] = (id) => outbox.markOutboxMined(this.db, this.now(), id);
+  markOutboxMined: Store["markOutboxMined"] = (id, mined) => outbox.markOutboxMined(this.db, this.now(), id, mined?.txHash);
   markOutboxFailed: Store["markOutboxFailed"] = (id, error) => outbox.markOutboxFailed(this.db, this.now(), id, error);
   requeueOutbox: Store["requeueOutbox"] = (id, error) => outbox.requeueOutbox(this.db, this.now(), id, error);
   listOutbox: Store["listOutbox"] = (filter) => outbox.listOutbox(this.db, filter.state, filter.limit);

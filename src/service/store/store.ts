@@ -42,11 +42,14 @@ export interface Store {
   getPermit(permitId: string): Promise<PermitRecord | undefined>;
   getPermitByNumber(issuingCountry: string, permitNumber: string): Promise<PermitRecord | undefined>;
   listPermits(filter?: ListPermitsFilter): Promise<PermitPage>;
+  /** The permit's status alone (cheaper than `getPermit`, which reads the document too). */
+  getPermitStatus(permitId: string): Promise<PermitStatus | undefined>;
   /**
-   * Sets the status (and what comes with it). With `from`, only if the current status is one of them.
-   * @throws {RecordNotFoundError} | {PermitStatusConflictError}
+   * Sets the status (and what comes with it). With `from`, only if the current status is one of
+   * them (compare and set): `false` when it is not, and nothing changed.
+   * @throws {RecordNotFoundError} when there is no such permit
    */
-  updatePermitStatus(permitId: string, patch: PermitStatusPatch, from?: readonly PermitStatus[]): Promise<PermitRecord>;
+  updatePermitStatus(permitId: string, patch: PermitStatusPatch, from?: readonly PermitStatus[]): Promise<boolean>;
   getPermitLines(permitId: string): Promise<PermitLine[]>;
   /** Sets a line's exported quantity (thousandths), as the ledger reports it. @throws {RecordNotFoundError} */
   setLineExported(permitId: string, line: number, exported: bigint): Promise<void>;
@@ -65,7 +68,8 @@ export interface Store {
   claimOutboxBatch(options: { limit: number; leaseMs: number }): Promise<OutboxEntry[]>;
   /** The transaction was broadcast. */
   markOutboxSent(id: number, sent: { txHash: Hex; nonce: number }): Promise<void>;
-  markOutboxMined(id: number): Promise<void>;
+  /** Mined; with `txHash` also records the transaction (when it was not marked SENT first). */
+  markOutboxMined(id: number, mined?: { txHash: Hex }): Promise<void>;
   /** Gives up for good (the chain refused it). */
   markOutboxFailed(id: number, error: string): Promise<void>;
   /** Puts an entry back in the queue (after a transient error, or a transaction the chain dropped). */

@@ -176,15 +176,18 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       const { permitId } = await store.insertPermit(newPermit());
       clock.advance(5000);
       const txHash = hex32();
-      const issued = await store.updatePermitStatus(permitId, { status: "ISSUED", txHash, blockNumber: 42 }, ["PENDING"]);
-      expect(issued).to.include({ status: "ISSUED", txHash, blockNumber: 42, updatedAt: "2026-03-01T10:00:05.000Z" });
+      expect(await store.updatePermitStatus(permitId, { status: "ISSUED", txHash, blockNumber: 42 }, ["PENDING"])).to.equal(true);
+      expect(await store.getPermit(permitId)).to.include({ status: "ISSUED", txHash, blockNumber: 42, updatedAt: "2026-03-01T10:00:05.000Z" });
+      expect(await store.getPermitStatus(permitId)).to.equal("ISSUED");
 
-      const conflict = await rejectionOf(store.updatePermitStatus(permitId, { status: "ISSUED" }, ["PENDING"]));
-      expect(conflict.name).to.equal("PermitStatusConflictError");
-      expect(conflict.kind).to.equal("conflict");
+      clock.advance(1000);
+      // Compare and set: not from ISSUED, so nothing changes (not even the update time).
+      expect(await store.updatePermitStatus(permitId, { status: "CANCELLED" }, ["PENDING"])).to.equal(false);
+      expect(await store.getPermit(permitId)).to.include({ status: "ISSUED", updatedAt: "2026-03-01T10:00:05.000Z" });
 
-      const failed = await store.updatePermitStatus(permitId, { status: "FAILED", failureReason: "PermitNumberTaken" });
-      expect(failed).to.include({ status: "FAILED", failureReason: "PermitNumberTaken", txHash });
+      expect(await store.updatePermitStatus(permitId, { status: "FAILED", failureReason: "PermitNumberTaken" })).to.equal(true);
+      expect(await store.getPermit(permitId)).to.include({ status: "FAILED", failureReason: "PermitNumberTaken", txHash });
+      expect(await store.getPermitStatus(hex32())).to.equal(undefined);
 
       const missing = await rejectionOf(store.updatePermitStatus(hex32(), { status: "ISSUED" }));
       expect(missing.name).to.equal("RecordNotFoundError");
@@ -270,6 +273,7 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
     it("moves an entry from QUEUED through SENT to MINED", async () => {
       const entry = await store.enqueueOutbox({ kind: "ISSUE", permitId: "p1", payload: { n: 1 } });
       expect(entry).to.include({ state: "QUEUED", attempts: 0, permitId: "p1" });
+      expect(await store.listOutbox({})).to.deep.equal([entry]); // what enqueue returns is what was stored
       const [claimed] = await store.claimOutboxBatch({ limit: 10, leaseMs: 30_000 });
       expect(claimed).to.include({ id: entry.id, attempts: 1, leaseUntil: "2026-03-01T10:00:30.000Z" });
       const txHash = hex32();
@@ -280,6 +284,13 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       expect(mined).to.include({ id: entry.id, state: "MINED", txHash, nonce: 7, leaseUntil: null });
       expect(mined!.payload).to.deep.equal({ n: 1 });
       expect((await rejectionOf(store.markOutboxMined(999_999))).name).to.equal("RecordNotFoundError");
+
+      // Mined straight from a claim (the outbox learns the transaction from its receipt).
+      const direct = await store.enqueueOutbox({ kind: "ISSUE", permitId: "p2", payload: {} });
+      await store.claimOutboxBatch({ limit: 10, leaseMs: 30_000 });
+      const directTx = hex32();
+      await store.markOutboxMined(direct.id, { txHash: directTx });
+      expect((await store.listOutbox({ state: "MINED" })).find((e) => e.id === direct.id)).to.include({ txHash: directTx, leaseUntil: null });
     });
 
     it("never hands the same entry to two concurrent claims", async () => {

@@ -21,10 +21,14 @@ const toEntry = (r: Row): OutboxEntry => ({
 
 export async function enqueueOutbox(db: SqlExecutor, now: string, entry: NewOutboxEntry): Promise<OutboxEntry> {
   const [row] = await db.all(
-    "INSERT INTO outbox (kind, permit_id, payload, state, attempts, created_at, updated_at) VALUES (?, ?, ?, 'QUEUED', 0, ?, ?) RETURNING *",
+    "INSERT INTO outbox (kind, permit_id, payload, state, attempts, created_at, updated_at) VALUES (?, ?, ?, 'QUEUED', 0, ?, ?) RETURNING id",
     [entry.kind, entry.permitId ?? null, JSON.stringify(entry.payload), now, now],
   );
-  return toEntry(row!);
+  // The new row as stored, without reading its payload back.
+  return {
+    id: toNumber(row!.id), kind: entry.kind, permitId: entry.permitId ?? null, payload: entry.payload, state: "QUEUED", attempts: 0,
+    txHash: null, nonce: null, lastError: null, leaseUntil: null, createdAt: now, updatedAt: now,
+  };
 }
 
 /**
@@ -53,8 +57,10 @@ async function update(db: SqlExecutor, id: number, sets: string, params: SqlPara
 export const markOutboxSent = (db: SqlExecutor, now: string, id: number, txHash: string, nonce: number) =>
   update(db, id, "state = 'SENT', tx_hash = ?, nonce = ?, lease_until = NULL, updated_at = ?", [txHash, nonce, now]);
 
-export const markOutboxMined = (db: SqlExecutor, now: string, id: number) =>
-  update(db, id, "state = 'MINED', lease_until = NULL, updated_at = ?", [now]);
+export const markOutboxMined = (db: SqlExecutor, now: string, id: number, txHash?: string) =>
+  txHash === undefined
+    ? update(db, id, "state = 'MINED', lease_until = NULL, updated_at = ?", [now])
+    : update(db, id, "state = 'MINED', tx_hash = ?, lease_until = NULL, updated_at = ?", [txHash, now]);
 
 export const markOutboxFailed = (db: SqlExecutor, now: string, id: number, error: string) =>
   update(db, id, "state = 'FAILED', last_error = ?, lease_until = NULL, updated_at = ?", [error, now]);

@@ -1,6 +1,6 @@
 /** Permits and their line items. */
 import type { SqlExecutor, SqlParam, Row } from "../driver";
-import { DuplicatePermitError, InvalidCursorError, PermitStatusConflictError, RecordNotFoundError } from "../errors";
+import { DuplicatePermitError, InvalidCursorError, RecordNotFoundError } from "../errors";
 import { str, strOrNull, toBigInt, toNumber, toNumberOrNull } from "../rows";
 import type { ListPermitsFilter, NewPermit, PermitLine, PermitPage, PermitRecord, PermitStatus, PermitStatusPatch } from "../types";
 
@@ -25,6 +25,28 @@ const toPermit = (r: Row): PermitRecord => ({
   updatedAt: str(r.updated_at),
 });
 
+/** The record of a permit just inserted: what `getPermit` would read back, without reading it (issuing stores hundreds a second). */
+const inserted = (now: string, p: NewPermit): PermitRecord => ({
+  permitId: p.permitId,
+  issuingCountry: p.issuingCountry,
+  permitNumber: p.permitNumber,
+  documentJson: p.documentJson,
+  salt: p.salt,
+  documentHash: p.documentHash,
+  docType: p.docType,
+  exportingCountry: p.exportingCountry,
+  importingCountry: p.importingCountry,
+  validUntil: p.validUntil,
+  status: p.status ?? "PENDING",
+  failureReason: null,
+  issuerOfficerId: p.issuerOfficerId,
+  signature: p.signature,
+  txHash: null,
+  blockNumber: null,
+  createdAt: now,
+  updatedAt: now,
+});
+
 export async function insertPermit(db: SqlExecutor, now: string, p: NewPermit): Promise<PermitRecord> {
   return db.transaction(async (tx) => {
     try {
@@ -40,7 +62,7 @@ export async function insertPermit(db: SqlExecutor, now: string, p: NewPermit): 
       throw err;
     }
     await insertLines(tx, p);
-    return (await getPermit(tx, p.permitId))!;
+    return inserted(now, p);
   });
 }
 
@@ -75,6 +97,11 @@ export async function reviveFailedPermit(db: SqlExecutor, now: string, p: NewPer
 export async function getPermit(db: SqlExecutor, permitId: string): Promise<PermitRecord | undefined> {
   const [row] = await db.all("SELECT * FROM permits WHERE permit_id = ?", [permitId]);
   return row && toPermit(row);
+}
+
+export async function getPermitStatus(db: SqlExecutor, permitId: string): Promise<PermitStatus | undefined> {
+  const [row] = await db.all("SELECT status FROM permits WHERE permit_id = ?", [permitId]);
+  return row && (str(row.status) as PermitStatus);
 }
 
 export async function getPermitByNumber(db: SqlExecutor, issuingCountry: string, permitNumber: string): Promise<PermitRecord | undefined> {
@@ -134,7 +161,7 @@ export async function updatePermitStatus(
   permitId: string,
   patch: PermitStatusPatch,
   from?: readonly PermitStatus[],
-): Promise<PermitRecord> {
+): Promise<boolean> {
   const sets = ["status = ?", "updated_at = ?"];
   const params: SqlParam[] = [patch.status, now];
   const optional: [keyof PermitStatusPatch, string][] = [
@@ -156,11 +183,9 @@ export async function updatePermitStatus(
     params.push(...from);
   }
   return db.transaction(async (tx) => {
-    const { changes } = await tx.run(sql, params);
-    const current = await getPermit(tx, permitId);
-    if (!current) throw new RecordNotFoundError("permit", permitId);
-    if (changes === 0) throw new PermitStatusConflictError(permitId, current.status, from ?? []);
-    return current;
+    if ((await tx.run(sql, params)).changes > 0) return true;
+    if ((await getPermitStatus(tx, permitId)) === undefined) throw new RecordNotFoundError("permit", permitId);
+    return false;
   });
 }
 
