@@ -3,6 +3,7 @@ import { nonceManager, privateKeyToAccount } from "viem/accounts";
 import { createRegistryClient } from "../sdk/chain/client";
 import type { DeploymentRecord } from "../sdk/chain/deployment";
 import { permitRegistryAbi, permitRegistryBytecode } from "../sdk/chain/generated/permitRegistry";
+import { waitForReceipt } from "../sdk/chain/receipt";
 import type { NodeClient } from "./rpc";
 import type { CountryKeys, KeyRecord } from "./state";
 
@@ -38,7 +39,7 @@ export async function deployRegistry(p: DeployRegistryParameters): Promise<Deplo
     bytecode: permitRegistryBytecode,
     args: [GOVERNANCE_TRANSFER_DELAY_SECONDS, p.governance.address],
   });
-  const receipt = await p.publicClient.waitForTransactionReceipt({ hash: deploymentTx });
+  const receipt = await waitForReceipt(p.publicClient, deploymentTx);
   if (receipt.status !== "success" || !receipt.contractAddress) throw new TypeError(`registry deployment ${deploymentTx} failed`);
   const address = getAddress(receipt.contractAddress);
 

@@ -13,6 +13,7 @@ import {
 } from "viem";
 import { permitRegistryAbi } from "./generated/permitRegistry";
 import { parseRegistryLogs } from "./logs";
+import { waitForReceipt } from "./receipt";
 import { decodeRegistryError } from "./errors";
 import { commitmentOf, type PermitRecord } from "./record";
 import { DOCUMENT_TYPE_NAME, DOCUMENT_TYPE_NUMBER, ZERO_HASH, unpackTerms, type PermitInput } from "./terms";
@@ -147,7 +148,7 @@ export function createRegistryClient(options: RegistryClientOptions) {
   /** Waits for a sent transaction; a revert is re-simulated at its block to decode why. */
   async function settle(txHash: Hex, functionName: string, args: readonly unknown[]) {
     return call(async () => {
-      const receipt = await publicClient.waitForTransactionReceipt({ hash: txHash, confirmations });
+      const receipt = await waitForReceipt(publicClient, txHash, { confirmations });
       if (receipt.status !== "success") {
         await publicClient.simulateContract({ ...paramsOf(functionName, args), blockNumber: receipt.blockNumber - 1n } as never);
         throw new TypeError(`transaction ${txHash} reverted`);

@@ -25,6 +25,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { permitRegistryAbi, permitRegistryBytecode } from "../../sdk/chain/generated/permitRegistry";
 import { DeploymentNotFoundError, deploymentPath, readDeployment, writeDeployment, type DeploymentRecord } from "../../sdk/chain/deployment";
 import { ROLE } from "../../sdk/chain/client";
+import { waitForReceipt } from "../../sdk/chain/receipt";
 import { countryToBytes2 } from "../../sdk/ids";
 import { mnemonicKey, type ChainLog } from "./anvil";
 
@@ -157,7 +158,7 @@ async function deployAndAdmit(
   const fees = await publicClient.estimateFeesPerGas();
   const fee = { maxFeePerGas: fees.maxFeePerGas * 2n, maxPriorityFeePerGas: fees.maxPriorityFeePerGas };
   const wait = async (hashes: Hex[], what: string) => {
-    const receipts = await Promise.all(hashes.map((hash) => publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 })));
+    const receipts = await Promise.all(hashes.map((hash) => waitForReceipt(publicClient, hash)));
     const failed = receipts.find((r) => r.status !== "success");
     if (failed) throw new Error(`${what}: transaction ${failed.transactionHash} reverted`);
     return receipts;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Address } from "viem";
+import { waitForReceipt } from "../../sdk/chain";
 import { generateToken } from "../auth/tokens";
 import type { OfficerKeystore } from "../auth/keystore";
 import { ForbiddenError, NotFoundError } from "../http/errors";
@@ -71,7 +72,7 @@ export class OfficerService {
       const { createWalletClient, http } = await import("viem");
       const w = createWalletClient({ account: from, transport: http(this.deps.chain.rpcUrl) });
       const hash = await w.sendTransaction({ to, value: amount, chain: null });
-      await publicClient.waitForTransactionReceipt({ hash });
+      await waitForReceipt(publicClient, hash);
     });
   }
 }
