@@ -201,11 +201,12 @@ ran at ${issuance.warmUp.anchoredPerSecond.toLocaleString("en")} anchored/s on c
 | permits accepted per second (201 with status PENDING) | ${issuance.acceptedPerSecond.toLocaleString("en")} | | |
 | permits anchored per second, first POST to last ISSUED | ${issuance.anchoredPerSecond.toLocaleString("en")} | ≥ 1,000 | ${ok(issuance.anchoredPerSecond >= 1000)} |
 
-A batch is validated and signed permit by permit, then stored and queued in one transaction; the
-outbox anchors up to \`OUTBOX_BATCH_SIZE\` (here 400) per run in transactions of 200 permits, each
+A helper process drafts each batch (validates every document, draws its salt, computes its salted
+hash); the service's thread signs each permit, then stores and queues the batch in one transaction.
+The outbox anchors up to \`OUTBOX_BATCH_SIZE\` (here 400) per run in transactions of 200 permits, each
 signed by the issuing officer, all sent before any is waited for; the indexer records a run's events
 in one transaction, and a run that anchored something is followed at once by the next. The first
-run overlaps the POSTs and is slowed by them (one Node thread does both).
+run overlaps the POSTs and is slowed by them (one Node thread signs, stores and anchors).
 
 ## POST /verify
 

@@ -106,12 +106,17 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     }
     const accounts = new OfficerAccounts(keystore);
     // A getter: with PORT=0 the base URL gets its real port only once the server listens (below).
-    const permits = new PermitService({ store, chain, accounts, get publicBaseUrl() { return config.publicBaseUrl; } });
-    const officers = new OfficerService({ store, chain, keystore, accounts });
-    // Helper processes for POST /verify; they read the store themselves (not an in-memory database).
+    // Helper processes for POST /verify (they read the store themselves, so not an in-memory
+    // database) and for drafting batches of permits to issue.
     const shareable = config.database.kind === "postgres" || config.database.path !== ":memory:";
     const readPool = config.verifyWorkers > 0 ? new ReadPool(config.verifyWorkers, { log, database: shareable ? config.database : undefined }) : undefined;
     if (readPool) stops.push(() => readPool.close());
+    const permits = new PermitService({
+      store, chain, accounts,
+      get publicBaseUrl() { return config.publicBaseUrl; },
+      draftMany: readPool ? (bodies) => readPool.draft(bodies) : undefined,
+    });
+    const officers = new OfficerService({ store, chain, keystore, accounts });
     const indexer = new Indexer({
       store, chain, intervalMs: 500, log,
       onSync: (mirror) => readPool?.publish({ mirror }),

@@ -5,44 +5,52 @@
  * contract, which is the authority.
  */
 import type { Hex } from "viem";
-import {
-  documentHash,
-  newSalt,
-  validatePermitDocument,
-  toFixedPoint,
-  InvalidPermitDocumentError,
-  type PermitDocument,
-} from "../../sdk/document";
-import { permitIdOf } from "../../sdk/ids";
+import { InvalidPermitDocumentError, toFixedPoint } from "../../sdk/document";
 import { encodeQrPayload, qrVersionFor, signPermitAnchor, toVerifyUrl } from "../../sdk/qr";
 import {
   endOfDayUtc,
-  permitInputOf,
   type CancelReason,
   type NonComplianceReason,
+  type PermitInput,
   type PermitRecord as ChainRecord,
 } from "../../sdk/chain";
 import { ChainUnreachableError } from "../../sdk/chain/errors";
 import { ConflictError, ForbiddenError, NotFoundError } from "../http/errors";
-import { DuplicatePermitError, type NewPermit, type OfficerRecord, type PermitRecord, type Store } from "../store";
+import { DuplicatePermitError, type JsonValue, type NewPermit, type OfficerRecord, type PermitRecord, type Store } from "../store";
 import type { OfficerAccounts } from "./accounts";
 import type { ChainGateway } from "./chainGateway";
+import { draftPermit, type DraftResult, type IssueInput, type PermitDraft } from "./permitDraft";
 import { permitView, type PermitView } from "./views";
 
 /** The QR holds the full document up to this version (ECC M); larger permits get a reference QR. */
 export const MAX_FULL_QR_VERSION = 25;
 
-export type PermitServiceOptions = { store: Store; chain: ChainGateway; accounts: OfficerAccounts; publicBaseUrl: string };
+export type PermitServiceOptions = {
+  store: Store;
+  chain: ChainGateway;
+  accounts: OfficerAccounts;
+  publicBaseUrl: string;
+  /**
+   * Drafts a batch's documents elsewhere (the helper processes), `draftPermit` on each; the
+   * service signs and stores them. Where it fails, the service drafts them itself.
+   */
+  draftMany?: (bodies: readonly unknown[]) => Promise<DraftResult[]>;
+};
 
 /** The stored parts of a permit the outbox needs to anchor it. */
-export type IssuePayload = { issuerOfficerId: string; input: { permitNumber: Hex; documentHash: Hex; terms: string; importPermitId: Hex; originPermitId: Hex; quantities: string[] } };
+export type IssuePayload = { issuerOfficerId: string; input: IssueInput };
+
+/** Batches at least this large are drafted by `draftMany` (a smaller one is not worth the round trip). */
+const DRAFT_ELSEWHERE_FROM = 8;
+
+const inputOf = (input: IssueInput): PermitInput => ({ ...input, terms: BigInt(input.terms), quantities: input.quantities.map(BigInt) });
 
 export class PermitService {
   constructor(private readonly deps: PermitServiceOptions) {}
 
   /** Validates, signs and queues a permit for anchoring; answers at once with status PENDING. */
   async issue(officer: OfficerRecord, body: unknown): Promise<PermitView> {
-    const prepared = await this.prepareIssue(officer, body);
+    const prepared = await this.prepareIssue(officer, draftPermit(body));
     const { store } = this.deps;
     await store.transaction((tx) => this.#queue(tx, prepared));
     return this.view(prepared.permit.permitId);
@@ -59,9 +67,15 @@ export class PermitService {
     const results: ({ ok: true; view: PermitView } | { ok: false; error: unknown })[] = new Array(bodies.length);
     const prepared: { index: number; permit: Awaited<ReturnType<PermitService["prepareIssue"]>> }[] = [];
     const numbers = new Set<string>();
-    for (const [index, body] of bodies.entries()) {
+    try {
+      requireRole(officer, "ISSUER", "issue permits");
+    } catch (error) {
+      return bodies.map(() => ({ ok: false, error }));
+    }
+    const drafts = await this.#draftAll(bodies);
+    for (const [index, draft] of drafts.entries()) {
       try {
-        const permit = await this.prepareIssue(officer, body);
+        const permit = await this.prepareIssue(officer, draft);
         const key = `${permit.permit.issuingCountry}/${permit.permit.permitNumber}`;
         if (numbers.has(key)) throw new DuplicatePermitError(permit.permit.issuingCountry, permit.permit.permitNumber);
         numbers.add(key);
@@ -94,11 +108,26 @@ export class PermitService {
   }
 
   /** Checks role, document and country, and signs: everything of issuing but storing. */
-  private async prepareIssue(officer: OfficerRecord, body: unknown) {
+  private async prepareIssue(officer: OfficerRecord, drafted: DraftResult) {
     requireRole(officer, "ISSUER", "issue permits");
-    const document = this.#validate(body);
-    this.#requireOwnCountry(officer, document.issuingCountry, "issue permits of");
-    return this.#prepare(officer, document);
+    const draft = this.#drafted(drafted);
+    this.#requireOwnCountry(officer, draft.permit.issuingCountry, "issue permits of");
+    return this.#prepare(officer, draft);
+  }
+
+  /** Each body drafted: by `draftMany` for a large batch, here otherwise (and if `draftMany` fails). */
+  async #draftAll(bodies: readonly unknown[]): Promise<DraftResult[]> {
+    const { draftMany } = this.deps;
+    if (draftMany && bodies.length >= DRAFT_ELSEWHERE_FROM) {
+      const results = await draftMany(bodies).catch(() => undefined);
+      if (results?.length === bodies.length) return results;
+    }
+    return bodies.map((body) => draftPermit(body));
+  }
+
+  #drafted(result: DraftResult): PermitDraft {
+    if (!result.ok) throw new InvalidPermitDocumentError(result.issues);
+    return result.draft;
   }
 
   /** Stores a prepared permit: a new row, or over the FAILED row of the same number. */
@@ -186,12 +215,12 @@ export class PermitService {
     const old = await this.#stored(permitId);
     this.#requireOwnCountry(officer, old.issuingCountry, "replace permits of");
     if (old.status === "PENDING") throw new ConflictError("The permit is not anchored yet; wait until it is ISSUED, then replace it.");
-    const document = this.#validate(body);
-    this.#requireOwnCountry(officer, document.issuingCountry, "issue permits of");
-    const prepared = await this.#prepare(officer, document);
+    const draft = this.#drafted(draftPermit(body));
+    this.#requireOwnCountry(officer, draft.permit.issuingCountry, "issue permits of");
+    const prepared = await this.#prepare(officer, draft);
     await this.#save(this.deps.store, prepared);
     try {
-      const { replacementId, txHash, blockNumber } = await this.#write(officer, (c) => c.replace(old.permitId, permitInputOf(document, prepared.permit.documentHash)));
+      const { replacementId, txHash, blockNumber } = await this.#write(officer, (c) => c.replace(old.permitId, inputOf(draft.input)));
       await this.onChainStep?.(replacementId).catch(() => undefined); // both permits' histories, as after every other step
       await this.deps.store.updatePermitStatus(replacementId, { status: "ISSUED", txHash, blockNumber: Number(blockNumber) }, ["PENDING"]).catch(() => undefined); // unless the indexer already did
       await this.deps.store.updatePermitStatus(old.permitId, { status: "REPLACED" }).catch(() => undefined);
@@ -210,49 +239,20 @@ export class PermitService {
     return this.#refreshed(permit.permitId);
   }
 
-  #validate(body: unknown): PermitDocument {
-    const result = validatePermitDocument(body);
-    if (!result.ok) throw new InvalidPermitDocumentError(result.issues);
-    const lastSecond = endOfDayUtc(result.document.validUntil);
-    if (lastSecond * 1000n < BigInt(Date.now())) {
-      throw new InvalidPermitDocumentError([{ path: "validUntil", rule: "validity.notOver", message: "the last day of validity is already over" }] as never);
-    }
-    return result.document;
-  }
-
-  async #prepare(officer: OfficerRecord, document: PermitDocument) {
+  /** Signs a draft as `officer`: the permit to store and the outbox payload. */
+  async #prepare(officer: OfficerRecord, draft: PermitDraft) {
     const { chain, accounts } = this.deps;
-    const permitId = permitIdOf(document.issuingCountry, document.permitNumber);
-    const salt = newSalt();
-    const hash = documentHash(document, salt);
+    const { permitId, documentHash } = draft.permit;
     const account = await accounts.account(officer);
-    const signature = await signPermitAnchor({ account, chainId: chain.chainId, registry: chain.deployment.registry.address, permitId, documentHash: hash });
-    const input = permitInputOf(document, hash);
-    const payload: IssuePayload = {
-      issuerOfficerId: officer.id,
-      input: { ...input, terms: input.terms.toString(), quantities: input.quantities.map(String) },
-    };
-    const permit = {
-      permitId,
-      issuingCountry: document.issuingCountry,
-      permitNumber: document.permitNumber,
-      documentJson: JSON.stringify(document),
-      salt,
-      documentHash: hash,
-      docType: document.documentType,
-      exportingCountry: document.exporter.country,
-      importingCountry: document.importer.country,
-      validUntil: document.validUntil,
-      issuerOfficerId: officer.id,
-      signature,
-      lines: [...document.items].sort((a, b) => a.line - b.line).map((i) => ({ line: i.line, authorised: toFixedPoint(i.quantity) })),
-    };
+    const signature = await signPermitAnchor({ account, chainId: chain.chainId, registry: chain.deployment.registry.address, permitId: permitId as Hex, documentHash: documentHash as Hex });
+    const payload: IssuePayload = { issuerOfficerId: officer.id, input: draft.input };
+    const permit: NewPermit = { ...draft.permit, issuerOfficerId: officer.id, signature };
     // A number is taken once stored, except by a permit that FAILED and that the chain does not
     // hold: then this attempt takes its place (a retry after the chain refused the first one).
-    const existing = await this.deps.store.getPermitByNumber(document.issuingCountry, document.permitNumber);
-    const revive = existing?.status === "FAILED" && (await chain.reader.permitState(permitId)).status === "NONE";
-    if (existing && !revive) throw new DuplicatePermitError(document.issuingCountry, document.permitNumber);
-    return { permit, payload: payload as unknown as import("../store").JsonValue, revive };
+    const existing = await this.deps.store.getPermitByNumber(permit.issuingCountry, permit.permitNumber);
+    const revive = existing?.status === "FAILED" && (await chain.reader.permitState(permitId as Hex)).status === "NONE";
+    if (existing && !revive) throw new DuplicatePermitError(permit.issuingCountry, permit.permitNumber);
+    return { permit, payload: payload as unknown as JsonValue, revive };
   }
 
   #requireOwnCountry(officer: OfficerRecord, country: string | null, what: string): void {

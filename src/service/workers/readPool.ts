@@ -1,11 +1,13 @@
 /**
- * Processes that do the work of `POST /verify`, so that it uses more than one core and the
- * service's thread stays free for HTTP. Two kinds of request:
+ * Processes that do the CPU-bound work of `POST /verify` and of issuing, so that the service uses
+ * more than one core and its thread stays free for HTTP, signing and storing. Three kinds of request:
  * - `verify(qr)`: the whole answer, from the store's mirror of the chain (each process opens the
  *   store read-only; the service publishes the indexer's progress and the trust list to them).
  *   What the mirror cannot answer alone comes back as a `fallback`, and the service answers it.
  * - `read(input)`: the CPU-bound half only (`readPermit`: decode the QR, validate the document,
  *   salted hash, signer recovery), e.g. for an uploaded image.
+ * - `draft(bodies)`: a batch of permit documents to issue, validated, salted and hashed
+ *   (`draftPermit`); the service signs and stores them.
  * A process that dies is replaced and its requests fail (the route then works on the main
  * thread); nothing hangs.
  *
@@ -17,6 +19,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { PermitReading, TrustListSnapshot, VerifyInput } from "../../sdk/verify";
 import type { DatabaseConfig } from "../config";
+import type { DraftResult } from "../domain/permitDraft";
 import type { MirrorAnswer } from "../domain/verification";
 import type { MirrorState } from "../domain/verifyReader";
 
@@ -26,10 +29,11 @@ export type MirrorPublication = { mirror?: MirrorState; trustList?: TrustListSna
 export type ReadRequest =
   | { id: number; input: VerifyInput }
   | { id: number; verify: string }
+  | { id: number; draft: readonly unknown[] }
   | { setup: { database: DatabaseConfig } }
   | { state: MirrorPublication }
   | { close: true };
-export type ReadResponse = { id: number; reading: PermitReading } | ({ id: number } & MirrorAnswer) | { id: number; error: string };
+export type ReadResponse = { id: number; reading: PermitReading } | ({ id: number } & MirrorAnswer) | { id: number; drafts: DraftResult[] } | { id: number; error: string };
 
 export class ReadPoolError extends Error {
   override readonly name = "ReadPoolError";
@@ -58,8 +62,8 @@ export class ReadPool {
   readonly #published: MirrorPublication = {};
   readonly #queue: Queued[] = [];
   readonly #perProcess: number;
-  /** Verifications the processes answered, and those they handed back to the service (`fallback`). */
-  readonly stats = { answered: 0, fallbacks: 0 };
+  /** Verifications the processes answered, those they handed back to the service (`fallback`), and permit documents they drafted. */
+  readonly stats = { answered: 0, fallbacks: 0, drafted: 0 };
   #nextId = 1;
   #closed = false;
 
@@ -91,6 +95,10 @@ export class ReadPool {
       this.#pump();
       if ("error" in m) waiter.reject(new ReadPoolError(`the verification process failed: ${m.error}`));
       else if ("reading" in m) waiter.resolve(m.reading as never);
+      else if ("drafts" in m) {
+        this.stats.drafted += m.drafts.length;
+        waiter.resolve(m.drafts as never);
+      }
       else if ("answer" in m) {
         this.stats.answered++;
         waiter.resolve({ answer: m.answer } as never);
@@ -132,6 +140,11 @@ export class ReadPool {
   /** Verifies a QR text or verify URL from the mirror, in the least busy process: the answer's JSON, or a fallback. */
   verify(qr: string): Promise<MirrorAnswer> {
     return this.#ask((id) => ({ id, verify: qr }));
+  }
+
+  /** Drafts a batch of permit documents (`draftPermit` on each, in order) in the least busy process. */
+  draft(bodies: readonly unknown[]): Promise<DraftResult[]> {
+    return this.#ask((id) => ({ id, draft: bodies }));
   }
 
   /** Tells every process (and those started later) how current the mirror is, or the new trust list. */

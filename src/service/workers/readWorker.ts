@@ -7,6 +7,7 @@
  */
 import type { TrustListSnapshot } from "../../sdk/verify";
 import { readPermit } from "../../sdk/verify";
+import { draftPermit } from "../domain/permitDraft";
 import { MirrorVerifier } from "../domain/verification";
 import type { MirrorState } from "../domain/verifyReader";
 import { openStoreReader, type Store } from "../store";
@@ -48,6 +49,14 @@ process.on("message", (request: ReadRequest) => {
       (answer) => send({ id, ...answer }),
       (err: unknown) => send({ id, error: failure(err) }),
     );
+    return;
+  }
+  if ("draft" in request) {
+    try {
+      send({ id, drafts: request.draft.map((body) => draftPermit(body)) });
+    } catch (err) {
+      send({ id, error: failure(err) });
+    }
     return;
   }
   readPermit(request.input).then(

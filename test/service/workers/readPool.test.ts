@@ -3,6 +3,7 @@ import { getAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { documentHash, encodeQrPayload, newSalt, permitIdOf, renderQrPng, signPermitAnchor, toVerifyUrl } from "../../../src/sdk";
 import { readPermit } from "../../../src/sdk/verify";
+import { draftPermit, type PermitDraft } from "../../../src/service/domain/permitDraft";
 import { ReadPool, ReadPoolError } from "../../../src/service/workers/readPool";
 import { sample } from "../../sdk/document/samples";
 
@@ -31,6 +32,23 @@ describe("read pool: permits read in helper processes", function () {
       expect(onWorker).to.deep.equal(inline);
     }
     expect((await pool.read(qr)).outcome).to.equal("SIGNED");
+  });
+
+  it("drafts permit documents as draftPermit does in this process, in order, each with its own fresh salt", async () => {
+    const good = sample("01");
+    const bad = { ...sample("01"), permitNumber: "" };
+    const drafts = await pool.draft([good, bad, good]);
+    const [here, hereBad] = [draftPermit(good), draftPermit(bad)];
+    expect(drafts).to.have.length(3);
+    expect(drafts[1]).to.deep.equal(hereBad);
+    if (!drafts[0].ok || !drafts[2].ok || !here.ok) expect.fail("the good document did not draft");
+    const withoutSalt = ({ draft }: { draft: PermitDraft }) => ({ ...draft, permit: { ...draft.permit, salt: "", documentHash: "" }, input: { ...draft.input, documentHash: "" } });
+    expect(withoutSalt(drafts[0])).to.deep.equal(withoutSalt(here));
+    expect(drafts[0].draft.permit.salt).to.not.equal(drafts[2].draft.permit.salt);
+    for (const { draft } of [drafts[0], drafts[2]]) {
+      expect(draft.permit.documentHash).to.equal(documentHash(JSON.parse(draft.permit.documentJson), draft.permit.salt as never));
+      expect(draft.input.documentHash).to.equal(draft.permit.documentHash);
+    }
   });
 
   it("answers many concurrent reads, each with its own result", async () => {
