@@ -38,6 +38,7 @@ const OFFICER_REMOVED = topicOf("OfficerRemoved");
 const COUNTRY_ADMITTED = topicOf("CountryAdmitted");
 const COUNTRY_ADMIN_CHANGED = topicOf("CountryAdminChanged");
 const MEMBERSHIP_TOPICS = [COUNTRY_ADMITTED, COUNTRY_ADMIN_CHANGED, OFFICER_REGISTERED, OFFICER_REMOVED];
+const PERMIT_ISSUED_SELECTOR = topicOf("PermitIssued").toLowerCase();
 
 /** Per-transaction gas cap of Osaka (EIP-7825); batches are split to stay under it. */
 export const TX_GAS_CAP = 16_777_216n;
@@ -153,13 +154,14 @@ export function createRegistryClient(options: RegistryClientOptions) {
         await publicClient.simulateContract({ ...paramsOf(functionName, args), blockNumber: receipt.blockNumber - 1n } as never);
         throw new TypeError(`transaction ${txHash} reverted`);
       }
-      const logs = parseRegistryLogs({ logs: receipt.logs.filter((l) => l.address.toLowerCase() === address.toLowerCase()) });
+      const logs = receipt.logs.filter((l) => l.address.toLowerCase() === address.toLowerCase());
       return { txHash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, logs };
     });
   }
 
-  const issuedIds = (logs: { eventName: string; args: unknown }[]) =>
-    logs.filter((l) => l.eventName === "PermitIssued").map((l) => (l.args as { permitId: Hex }).permitId);
+  /** The ids of the permits a transaction issued: `PermitIssued`'s first indexed argument is the id itself, so no log is decoded. */
+  const issuedIds = (logs: readonly { topics: readonly Hex[] }[]) =>
+    logs.filter((l) => l.topics[0]?.toLowerCase() === PERMIT_ISSUED_SELECTOR && l.topics[1] !== undefined).map((l) => l.topics[1]!.toLowerCase() as Hex);
 
   /** eth_getLogs with a topic filter (standard JSON-RPC), from the deployment block to the head. */
   const getLogs = (topics: (Hex | Hex[] | null)[], toBlock?: bigint) =>

@@ -19,8 +19,13 @@ const STATUS_AFTER: Record<string, { status: PermitStatus; from: PermitStatus[] 
   PermitReplaced: { status: "REPLACED", from: ["PENDING", "ISSUED", "ENDORSED"] },
 };
 
-const jsonSafe = (v: unknown): JsonValue =>
-  JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x))) as JsonValue;
+/** An event's arguments as JSON values: bigints as decimal strings (arguments are numbers, strings, booleans, arrays and plain objects). */
+function jsonSafe(v: unknown): JsonValue {
+  if (typeof v === "bigint") return v.toString();
+  if (Array.isArray(v)) return v.map(jsonSafe);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonSafe(x)]));
+  return v as JsonValue;
+}
 
 export type IndexerOptions = {
   store: Store;
