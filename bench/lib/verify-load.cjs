@@ -4,24 +4,23 @@
  * JSON. Run apart from the benchmark's own process (Hardhat's runner loads Node's `domain`, a tax
  * on every request the generator makes that would come out of the service's share of the cores).
  *
- *   node bench/lib/verify-load.cjs <url> <connections> <seconds> <bodies.json> [<requests per second>]
+ *   node bench/lib/verify-load.cjs <url> <connections> <seconds> <bodies.json>
  *
- * Without a rate each connection sends its next request as soon as its answer arrives (a closed
- * loop: as fast as the service goes). With a rate, autocannon paces all connections together at
- * that many requests per second and corrects the latencies for coordinated omission (a request
- * held back because the answer before it was late counts from when it should have been sent).
+ * Each connection sends its next request as soon as its answer arrives (a closed loop: as fast as
+ * the service goes). Not for an offered rate: autocannon's `overallRate` lets each connection send
+ * at full speed until it has made its share of the second, then pause until the next one (bursts,
+ * not a rate); bench/lib/vegeta.ts offers rates.
  */
 const { readFileSync } = require("node:fs");
 const autocannon = require("autocannon");
 
-const [url, connections, seconds, bodiesFile, rate] = process.argv.slice(2);
+const [url, connections, seconds, bodiesFile] = process.argv.slice(2);
 const bodies = JSON.parse(readFileSync(bodiesFile, "utf8"));
 autocannon(
   {
     url,
     connections: Number(connections),
     duration: Number(seconds),
-    ...(rate ? { overallRate: Number(rate) } : {}),
     requests: bodies.map((body) => ({ method: "POST", headers: { "content-type": "application/json" }, body })),
   },
   (err, result) => {
