@@ -3,6 +3,7 @@
  * needs is passed in (no module-level state), so tests build it around real parts.
  */
 import express, { type Express } from "express";
+import expressStaticGzip from "express-static-gzip";
 import type { PermitReading, TrustListSnapshot, VerifyInput, VerifyReader } from "../sdk/verify";
 import type { ChainGateway } from "./domain/chainGateway";
 import type { OfficerService } from "./domain/officers";
@@ -71,7 +72,8 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api/v1/officers", authenticate(deps.store), officerRoutes({ officers: deps.officers }));
   app.use("/api/v1/audit", authenticate(deps.store), auditRoutes({ store: deps.store }));
   app.use("/api/v1/reports", authenticate(deps.store), reportRoutes({ store: deps.store }));
-  if (deps.webDir) app.use(express.static(deps.webDir, { index: "index.html", extensions: ["html"] }));
+  // The pages' scripts precompressed by the build (brotli, gzip) to browsers that accept them.
+  if (deps.webDir) app.use(expressStaticGzip(deps.webDir, { enableBrotli: true, orderPreference: ["br", "gzip"], index: "index.html", serveStatic: { index: "index.html", extensions: ["html"] } }));
   app.use(notFoundHandler());
   app.use(errorMiddleware({ logger: { error: (m, ctx) => deps.log.error(m, ctx) } }));
   return app;

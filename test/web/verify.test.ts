@@ -1,14 +1,16 @@
 /**
  * The verify page in a real browser: the camera path with Chromium's fake camera playing the
- * project's own QR code, the QR link landing, untrusted text, keyboard use, and offline mode.
+ * project's own QR code, the QR link landing, untrusted text, keyboard use, offline mode, and the
+ * scripts' compressed delivery.
  */
 import { expect } from "chai";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { decodeQrImage, decodeQrPayload, encodeQrPayload, extractQrPayload, renderQrPng, toVerifyUrl, type FullQrPayload } from "../../src/sdk/qr";
-import { apiBytes, exportPermit, issueAnchored, launchChromium, onServer, phoneScreenshot, pngToY4m, prepareBrowserTests, startRegistry, type Registry } from "./harness";
+import { apiBytes, exportPermit, issueAnchored, launchChromium, onServer, phoneScreenshot, pngToY4m, prepareBrowserTests, startRegistry, WEB_DIR, type Registry } from "./harness";
 
 describe("web: verify page (Chromium)", function () {
   this.timeout(120_000);
@@ -116,6 +118,40 @@ describe("web: verify page (Chromium)", function () {
     // The verdict takes the focus, so a screen reader reads it out.
     expect(await page.evaluate(() => document.activeElement?.id)).to.equal("verdict-word");
     await page.close();
+  });
+
+  it("sends the page's scripts brotli-compressed to the browser (about a quarter of the bytes), and as they are to a client that accepts no encoding", async () => {
+    const page = await browser.newPage();
+    const scripts: { url: string; encoding?: string; sent: number }[] = [];
+    page.on("requestfinished", async (request) => {
+      if (!/\/js\/[^/]+\.js$/.test(new URL(request.url()).pathname)) return;
+      const response = await request.response();
+      scripts.push({ url: request.url(), encoding: response?.headers()["content-encoding"], sent: (await request.sizes()).responseBodySize });
+    });
+    await page.goto(`${registry.url}/verify`);
+    await page.fill("#qr-text", genuineQr);
+    await page.press("#qr-text", "Enter");
+    expect(await verdictOf(page)).to.equal("VALID"); // the scripts ran
+    await page.close();
+    expect(scripts.length).to.be.greaterThan(1);
+    let raw = 0;
+    let sent = 0;
+    for (const script of scripts) {
+      expect(script.encoding, script.url).to.equal("br");
+      const file = readFileSync(path.join(WEB_DIR, new URL(script.url).pathname));
+      raw += file.length;
+      sent += script.sent;
+      // Without Accept-Encoding: the file itself.
+      const plain = await new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) =>
+        http.get(script.url, { headers: { "accept-encoding": "identity" } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c)).on("end", () => resolve({ encoding: res.headers["content-encoding"], body: Buffer.concat(chunks) }));
+        }).on("error", reject),
+      );
+      expect(plain.encoding, script.url).to.equal(undefined);
+      expect(plain.body.equals(file), script.url).to.equal(true);
+    }
+    expect(sent / raw).to.be.below(0.35);
   });
 
   it("verifies offline against the saved trust list, and says so", async () => {
