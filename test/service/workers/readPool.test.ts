@@ -4,7 +4,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { documentHash, encodeQrPayload, newSalt, permitIdOf, renderQrPng, signPermitAnchor, toVerifyUrl } from "../../../src/sdk";
 import { readPermit } from "../../../src/sdk/verify";
 import { draftPermit, type PermitDraft } from "../../../src/service/domain/permitDraft";
-import { ReadPool, ReadPoolError } from "../../../src/service/workers/readPool";
+import { DRAFT_CHUNK, ReadPool, ReadPoolError } from "../../../src/service/workers/readPool";
 import { sample } from "../../sdk/document/samples";
 
 describe("read pool: permits read in helper processes", function () {
@@ -49,6 +49,16 @@ describe("read pool: permits read in helper processes", function () {
       expect(draft.permit.documentHash).to.equal(documentHash(JSON.parse(draft.permit.documentJson), draft.permit.salt as never));
       expect(draft.input.documentHash).to.equal(draft.permit.documentHash);
     }
+  });
+
+  it("drafts a batch larger than one chunk in order, whichever process drafts each chunk", async () => {
+    const bodies = Array.from({ length: DRAFT_CHUNK * 3 + 7 }, (_, i) => (i % 4 === 3 ? { ...sample("01"), permitNumber: "" } : { ...sample("01"), permitNumber: `CH-ORDER-${i}` }));
+    const drafts = await pool.draft(bodies);
+    expect(drafts).to.have.length(bodies.length);
+    drafts.forEach((d, i) => {
+      expect(d.ok, String(i)).to.equal(i % 4 !== 3);
+      if (d.ok) expect(d.draft.permit.permitNumber).to.equal(`CH-ORDER-${i}`);
+    });
   });
 
   it("answers many concurrent reads, each with its own result", async () => {
