@@ -5,7 +5,7 @@
  * log is decoded with the one event its first topic names. Same output shape as `parseEventLogs`
  * (the log plus `eventName` and `args`), same rule: a log that does not decode is skipped.
  */
-import { decodeAbiParameters, toEventSelector, type AbiEvent, type AbiParameter, type Hex, type Log, type ParseEventLogsReturnType } from "viem";
+import { decodeAbiParameters, getAddress, toEventSelector, type AbiEvent, type AbiParameter, type Hex, type Log, type ParseEventLogsReturnType } from "viem";
 import { permitRegistryAbi } from "./generated/permitRegistry";
 
 type RegistryAbi = typeof permitRegistryAbi;
@@ -36,6 +36,30 @@ function decodeLog(event: AbiEvent, log: Log): Record<string, unknown> | undefin
   return args;
 }
 
+const WORD = 64; // hex characters in a 32-byte word
+
+/**
+ * `PermitIssued(bytes32 indexed permitId, address indexed officer, bytes32 documentHash, uint256 terms, uint256[] quantities)`
+ * read word by word: the indexer meets one per permit anchored, and viem's generic decoder cost
+ * ~35 µs each. Anything but the canonical layout (the array right after the two words, its length
+ * matching the data, an address topic with zero padding) is left to the generic decoder, which
+ * rules on it; a test checks both give the same on random values.
+ */
+function decodePermitIssued(log: Log): Record<string, unknown> | undefined {
+  const { data, topics } = log;
+  const words = (data.length - 2) / WORD;
+  if (topics.length !== 3 || !Number.isInteger(words) || words < 4 || !/^0x0{24}/.test(topics[2]!)) return undefined;
+  const word = (i: number) => data.slice(2 + i * WORD, 2 + (i + 1) * WORD);
+  if (BigInt(`0x${word(2)}`) !== 96n || BigInt(`0x${word(3)}`) !== BigInt(words - 4)) return undefined;
+  return {
+    permitId: topics[1],
+    officer: getAddress(`0x${topics[2]!.slice(26)}`),
+    documentHash: `0x${word(0)}`,
+    terms: BigInt(`0x${word(1)}`),
+    quantities: Array.from({ length: words - 4 }, (_, i) => BigInt(`0x${word(4 + i)}`)),
+  };
+}
+
 /**
  * `parseEventLogs({ abi: permitRegistryAbi, logs, eventName })`, with the selectors precomputed.
  *
@@ -53,7 +77,7 @@ export function parseRegistryLogs<const N extends EventName | EventName[] | unde
     if (!event || (names && !names.has(event.name))) continue;
     let args: Record<string, unknown> | undefined;
     try {
-      args = decodeLog(event, log as Log);
+      args = (event.name === "PermitIssued" ? decodePermitIssued(log as Log) : undefined) ?? decodeLog(event, log as Log);
     } catch {
       args = undefined; // data that does not decode: skipped, as parseEventLogs skips it
     }

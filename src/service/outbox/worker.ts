@@ -22,7 +22,11 @@ export type OutboxWorkerOptions = {
   intervalMs: number;
   leaseMs?: number;
   log?: (msg: string) => void;
-  /** Called once a batch is mined, before its permits are marked: the indexer records the events, so an ISSUED permit always shows its PermitIssued history. */
+  /**
+   * Called once a batch is mined, before its permits are marked: the indexer records the events
+   * (and marks the permits ISSUED), so an ISSUED permit always shows its PermitIssued history.
+   * When it resolves, the outbox leaves the permits' status to it; when it fails, the outbox marks them.
+   */
   onMined?: () => Promise<void>;
 };
 
@@ -91,14 +95,16 @@ export class OutboxWorker {
         c.issueBatch(fresh.map((e) => toInput((e.payload as unknown as IssuePayload).input)), { chunkSize: this.o.chunkSize ?? 200 }),
       );
       this.chainUnreachableSince = undefined;
-      await this.o.onMined?.().catch((err) => this.o.log?.(`outbox: indexing the batch: ${(err as Error).message}`));
+      const indexed = this.o.onMined
+        ? await this.o.onMined().then(() => true, (err) => (this.o.log?.(`outbox: indexing the batch: ${(err as Error).message}`), false))
+        : false;
       const txOf = new Map<string, { txHash: Hex; blockNumber: bigint }>();
       for (const r of results) for (const id of r.permitIds) txOf.set(id.toLowerCase(), r);
       // One store transaction for the whole group.
       await store.transaction(async (tx) => {
         for (const e of fresh) {
           const mined = txOf.get(String(e.permitId).toLowerCase());
-          if (mined) await this.#anchoredIn(e, mined.txHash, mined.blockNumber, tx);
+          if (mined) await this.#anchoredIn(e, mined.txHash, mined.blockNumber, tx, { statusSet: indexed });
         }
       });
       return fresh.length;
@@ -157,12 +163,12 @@ export class OutboxWorker {
     return true;
   }
 
-  async #anchoredIn(e: OutboxEntry, txHash: Hex, blockNumber: bigint, within?: Store): Promise<void> {
+  /** Records an entry anchored; and its permit ISSUED, unless the indexer has (`statusSet`). */
+  async #anchoredIn(e: OutboxEntry, txHash: Hex, blockNumber: bigint, within?: Store, options: { statusSet?: boolean } = {}): Promise<void> {
     const store = within ?? this.o.store;
     await store.transaction(async (tx) => {
       await tx.markOutboxMined(e.id, { txHash });
-      // Usually the indexer has already marked it ISSUED from the batch's events (onMined): then nothing changes.
-      if (e.permitId) await tx.updatePermitStatus(e.permitId, { status: "ISSUED", txHash, blockNumber: Number(blockNumber) }, ["PENDING"]).catch(() => undefined);
+      if (e.permitId && !options.statusSet) await tx.updatePermitStatus(e.permitId, { status: "ISSUED", txHash, blockNumber: Number(blockNumber) }, ["PENDING"]).catch(() => undefined);
     });
   }
 
