@@ -6,12 +6,13 @@
  * service answers) and from vegeta (at a constant offered rate; built with Go). Records how the
  * CPU splits between the service's thread and its helper processes, and a calibration of the
  * machine (offline verifications per second on one core) so runs on different days compare.
- * Results: bench/results/service.json and docs/service-benchmark.md. Not a test.
+ * Results: bench/results/service.json (this run), bench/results/service-runs.json (every run, a line each
+ * on the page) and docs/service-benchmark.md. Not a test.
  *
  *   npm run bench:service    (PERMITS=2000 ISSUANCE_RUNS=3 WARMUP_PERMITS=1000 VERIFY_SECONDS=10 VERIFY_WORKERS=1 to change)
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type autocannon from "autocannon";
@@ -190,6 +191,16 @@ async function main() {
     };
     mkdirSync("bench/results", { recursive: true });
     writeFileSync("bench/results/service.json", JSON.stringify(result, null, 2) + "\n");
+    // Every run is kept in a short history: the machine's speed varies within a day as much as
+    // between days, and one run alone does not say how this code fares here.
+    const history = recordRun({
+      date: result.date,
+      commit: gitCommit(),
+      calibrationOfflinePerSecond: calibration.offline.perSecond,
+      anchoredPerSecond: issuance.anchoredPerSecond,
+      verifyAt64: { answersPerSecond: at64.requestsPerSecond, p99ms: at64.p99ms },
+      offered: runs.filter((r) => r.offeredRate !== undefined).map((r) => ({ rate: r.offeredRate!, answersPerSecond: r.requestsPerSecond, p99ms: r.p99ms })),
+    });
     const ok = (b: boolean) => (b ? "met" : "**missed**");
     const micros = (n: number | undefined) => (n === undefined ? "not measured" : n.toLocaleString("en"));
     const coresBusy = (r: (typeof runs)[number]) => {
@@ -288,6 +299,16 @@ this page measured offered rates): more or fewer helpers, a smaller or unbounded
 \`--single-threaded-gc\`, other young-generation sizes, lower priority for the helpers. The p99 goal
 at ${GOAL_RATE.toLocaleString("en")}/s needs more headroom than this machine gives: more cores than processes that want one, or
 the load generator on another machine.
+
+## Runs recorded
+
+Every run of this benchmark since offered rates were measured with vegeta (\`bench/results/service-runs.json\`),
+newest last. The figures above are the last row's. The same code gives very different figures on
+this shared machine from one hour to the next, and the one-core calibration does not capture all of it.
+
+| date (UTC) | commit | calibration (offline/s) | anchored / s | answers / s at 64 connections (p99 ms) | p99 ms at the offered rates |
+| --- | --- | ---: | ---: | ---: | --- |
+${history.map((h) => `| ${h.date.slice(0, 16).replace("T", " ")} | ${h.commit} | ${h.calibrationOfflinePerSecond.toLocaleString("en")} | ${h.anchoredPerSecond.toLocaleString("en")} | ${h.verifyAt64.answersPerSecond.toLocaleString("en")} (${h.verifyAt64.p99ms}) | ${h.offered.map((o) => `${o.rate.toLocaleString("en")}/s: ${o.p99ms}${o.answersPerSecond < o.rate * 0.98 ? ` (${o.answersPerSecond.toLocaleString("en")}/s answered)` : ""}`).join("; ")} |`).join("\n")}
 `,
     );
     console.log(JSON.stringify(result, null, 2));
@@ -295,6 +316,37 @@ the load generator on another machine.
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+type RunSummary = {
+  date: string;
+  commit: string;
+  calibrationOfflinePerSecond: number;
+  anchoredPerSecond: number;
+  verifyAt64: { answersPerSecond: number; p99ms: number };
+  offered: { rate: number; answersPerSecond: number; p99ms: number }[];
+};
+const HISTORY = "bench/results/service-runs.json";
+
+/** Appends a run to the history file and returns the whole history. */
+function recordRun(run: RunSummary): RunSummary[] {
+  const history = existsSync(HISTORY) ? (JSON.parse(readFileSync(HISTORY, "utf8")) as RunSummary[]) : [];
+  history.push(run);
+  writeFileSync(HISTORY, JSON.stringify(history, null, 2) + "\n");
+  return history;
+}
+
+/** The checkout's commit, marked "+changes" when the working tree differs from it in what the run uses. */
+function gitCommit(): string {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const changed = execFileSync("git", ["status", "--porcelain", "--", "src", "bench", "scripts", "contracts", "package.json"], { encoding: "utf8" })
+      .split("\n")
+      .filter((line) => line.trim() && !line.includes("bench/results/"));
+    return changed.length ? `${commit}+changes` : commit;
+  } catch {
+    return "unknown";
   }
 }
 
