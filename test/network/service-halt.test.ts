@@ -20,6 +20,8 @@ describe("the service on a 3-validator Clique network", function () {
   let net: TestNetwork | undefined;
   let service: ServiceHandle | undefined;
   let dataDir: string;
+  /** The service's log, shown if the test fails. */
+  const serviceLog: string[] = [];
 
   before(async function () {
     this.timeout(20 * 60_000); // the very first run builds geth (minutes); later runs reuse it
@@ -43,7 +45,7 @@ describe("the service on a 3-validator Clique network", function () {
         DEPLOYMENTS_DIR: net.deploymentsDir, KEYSTORE_PASSPHRASE: PASSPHRASE, OUTBOX_INTERVAL_MS: "200", OFFICER_KEYS_FILE: keysFile,
       },
       fastKeystore: true,
-      log: () => undefined,
+      log: (line: string) => void serviceLog.push(line),
     });
     this.token = { token: JSON.parse(readFileSync(service.credentialsFile!, "utf8")).CH.issuer as string };
   });
@@ -83,7 +85,15 @@ describe("the service on a 3-validator Clique network", function () {
         ids.map(async (id) => ((await (await fetch(`${service!.url}/api/v1/permits/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string }).status),
       );
       if (statuses.every((s) => s === "ISSUED")) break;
-      if (Date.now() > deadline) throw new Error(`not all anchored after the chain resumed: ${statuses.join(", ")}`);
+      if (Date.now() > deadline) {
+        // What to look at: did the chain move again, and what does the outbox say?
+        const heads = await Promise.all([0, 1, 2].map((i) => n.client(i).getBlockNumber().then(String, () => "down")));
+        const outbox = await service!.store.listOutbox({ state: ["QUEUED", "SENT"] });
+        throw new Error(
+          `not all anchored after the chain resumed: ${statuses.join(", ")}; halted at block ${haltedAt}, heads now ${heads.join(" / ")}; ` +
+            `outbox: ${JSON.stringify(outbox.map((e) => ({ state: e.state, attempts: e.attempts, lastError: e.lastError })))}; service log: ${serviceLog.slice(-20).join(" | ")}`,
+        );
+      }
       await new Promise((r) => setTimeout(r, 500));
     }
     // Exactly once on chain: one PermitIssued per permit, on every node.

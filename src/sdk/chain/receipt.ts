@@ -9,6 +9,7 @@
  * depend on new blocks, on any chain.
  */
 import { TransactionReceiptNotFoundError, WaitForTransactionReceiptTimeoutError, type Hash, type PublicClient, type TransactionReceipt } from "viem";
+import { isNetworkError } from "./errors";
 
 export type WaitForReceiptOptions = {
   /** Blocks deep, the receipt's own block counting as one (default 1). */
@@ -20,9 +21,11 @@ export type WaitForReceiptOptions = {
 };
 
 /**
- * The receipt of `hash` once mined (and `confirmations` deep). Errors reaching the node are thrown
- * as they come; only "no receipt yet" is waited out. The receipt is asked again at each step, so
- * a transaction that a reorganisation moved to another block is reported where it now is.
+ * The receipt of `hash` once mined (and `confirmations` deep). "No receipt yet" and failures to
+ * reach the node are waited out (a node restarting does not lose a sent transaction): at the
+ * timeout, the last failure to reach the node is thrown if there was one, else viem's timeout
+ * error. Any other error from the node is thrown at once. The receipt is asked again at each step,
+ * so a transaction that a reorganisation moved to another block is reported where it now is.
  *
  * @example
  * const receipt = await waitForReceipt(publicClient, hash, { confirmations: 2 });
@@ -35,13 +38,18 @@ export async function waitForReceipt(
   const confirmations = BigInt(Math.max(1, options.confirmations ?? 1));
   const interval = options.pollingIntervalMs ?? client.pollingInterval;
   const deadline = performance.now() + (options.timeoutMs ?? 180_000);
+  let unreachable: unknown;
   for (;;) {
-    const receipt = await client.getTransactionReceipt({ hash }).catch((err: unknown) => {
-      if (err instanceof TransactionReceiptNotFoundError) return undefined;
-      throw err;
-    });
-    if (receipt && (confirmations === 1n || (await client.getBlockNumber({ cacheTime: 0 })) - receipt.blockNumber + 1n >= confirmations)) return receipt;
-    if (performance.now() >= deadline) throw new WaitForTransactionReceiptTimeoutError({ hash });
+    try {
+      const receipt = await client.getTransactionReceipt({ hash });
+      if (confirmations === 1n || (await client.getBlockNumber({ cacheTime: 0 })) - receipt.blockNumber + 1n >= confirmations) return receipt;
+      unreachable = undefined;
+    } catch (err) {
+      if (err instanceof TransactionReceiptNotFoundError) unreachable = undefined;
+      else if (isNetworkError(err)) unreachable = err;
+      else throw err;
+    }
+    if (performance.now() >= deadline) throw unreachable ?? new WaitForTransactionReceiptTimeoutError({ hash });
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }

@@ -5,10 +5,10 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { createPublicClient, custom, keccak256, toHex, type Hash } from "viem";
+import { HttpRequestError, createPublicClient, custom, keccak256, toHex, type Hash } from "viem";
 import { hardhat } from "viem/chains";
 import { hardhatProvider, hardhatWalletClient } from "../../../scripts/lib/hardhatViem";
-import { waitForReceipt } from "../../../src/sdk";
+import { decodeRegistryError, waitForReceipt } from "../../../src/sdk";
 
 /** A client over the network whose node has the receipt of a hash in `late` only `LATE_MS` after it was put there. */
 const LATE_MS = 150;
@@ -68,13 +68,47 @@ describe("waitForReceipt", () => {
     expect(performance.now() - started).to.be.within(200, 2_000);
   });
 
-  it("passes on a failure to reach the node instead of waiting it out", async () => {
+  it("waits out a node it cannot reach, and answers once the node is back", async () => {
+    const { client: reachable, markLate } = clientWithLateReceipts();
+    const hash = await send();
+    markLate(hash);
+    let down = true;
     const client = createPublicClient({
       chain: hardhat,
       pollingInterval: 20,
-      transport: custom({ request: async () => { throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:8545"), { code: -32603 }); } }),
+      transport: custom({
+        request: async (args: { method: string; params?: unknown[] }) => {
+          if (down) throw new HttpRequestError({ url: "http://127.0.0.1:8545", details: "connect ECONNREFUSED 127.0.0.1:8545" });
+          return reachable.request(args as never);
+        },
+      }, { retryCount: 0 }),
     });
-    const err = await waitForReceipt(client, keccak256(toHex("x")), { timeoutMs: 5_000 }).then(() => undefined, (e: Error) => e);
+    const waiting = waitForReceipt(client, hash, { timeoutMs: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    down = false;
+    expect((await waiting).transactionHash).to.equal(hash);
+  });
+
+  it("gives the failure to reach the node, not a timeout, when the node stays unreachable", async () => {
+    const client = createPublicClient({
+      chain: hardhat,
+      pollingInterval: 20,
+      transport: custom({ request: async () => { throw new HttpRequestError({ url: "http://127.0.0.1:8545", details: "connect ECONNREFUSED 127.0.0.1:8545" }); } }, { retryCount: 0 }),
+    });
+    const err = await waitForReceipt(client, keccak256(toHex("x")), { timeoutMs: 200 }).then(() => undefined, (e: Error) => e);
     expect(err?.message).to.contain("ECONNREFUSED");
+    expect(decodeRegistryError(err).name).to.equal("ChainUnreachableError");
+  });
+
+  it("throws at once an error that is the node's answer", async () => {
+    const client = createPublicClient({
+      chain: hardhat,
+      pollingInterval: 20,
+      transport: custom({ request: async () => { throw Object.assign(new Error("invalid argument 0: hex string has length 2, want 64"), { code: -32602 }); } }, { retryCount: 0 }),
+    });
+    const started = performance.now();
+    const err = await waitForReceipt(client, keccak256(toHex("x")), { timeoutMs: 5_000 }).then(() => undefined, (e: Error) => e);
+    expect(err?.message).to.contain("invalid argument");
+    expect(performance.now() - started).to.be.below(1_000);
   });
 });
