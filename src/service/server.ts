@@ -21,6 +21,7 @@ import { ChainGateway } from "./domain/chainGateway";
 import { OfficerService } from "./domain/officers";
 import { importOfficers, readOfficerKeys, writeCredentials, type OfficerKeys } from "./domain/officerImport";
 import { PermitService, type IssuePayload } from "./domain/permits";
+import { toIssueInput } from "./domain/permitDraft";
 import { Indexer } from "./indexer/indexer";
 import { StoreVerifyReader } from "./domain/verifyReader";
 import { ReadPool } from "./workers/readPool";
@@ -219,7 +220,7 @@ async function reconcile(store: Store, chain: ChainGateway, log: (line: string) 
       const doc = JSON.parse(p.documentJson);
       const { permitInputOf } = await import("../sdk/chain");
       const input = permitInputOf(doc, p.documentHash);
-      const payload: IssuePayload = { issuerOfficerId: p.issuerOfficerId!, input: { ...input, terms: input.terms.toString(), quantities: lines.map((l) => l.authorised.toString()) } };
+      const payload: IssuePayload = { issuerOfficerId: p.issuerOfficerId!, input: toIssueInput({ ...input, quantities: lines.map((l) => l.authorised) }) };
       await store.transaction(async (tx) => {
         await tx.updatePermitStatus(p.permitId, { status: "PENDING", txHash: null, blockNumber: null });
         await tx.enqueueOutbox({ kind: "ISSUE", permitId: p.permitId, payload: payload as never });

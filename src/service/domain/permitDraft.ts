@@ -5,12 +5,16 @@
  * own thread signs and stores another: this is most of the CPU a permit costs to accept.
  */
 import { documentHash, newSalt, toFixedPoint, validatePermitDocument, type PermitDocument, type ValidationIssue } from "../../sdk/document";
-import { endOfDayUtc, permitInputOf } from "../../sdk/chain";
+import { endOfDayUtc, permitInputOf, type PermitInput } from "../../sdk/chain";
 import { permitIdOf } from "../../sdk/ids";
 import type { NewPermit } from "../store";
 
 /** The stored parts of a permit the outbox needs to anchor it (its payload, as JSON). */
 export type IssueInput = { permitNumber: `0x${string}`; documentHash: `0x${string}`; terms: string; importPermitId: `0x${string}`; originPermitId: `0x${string}`; quantities: string[] };
+
+/** The contract input as stored (bigints as decimal strings), and back. */
+export const toIssueInput = (input: PermitInput): IssueInput => ({ ...input, terms: input.terms.toString(), quantities: input.quantities.map(String) });
+export const fromIssueInput = (input: IssueInput): PermitInput => ({ ...input, terms: BigInt(input.terms), quantities: input.quantities.map(BigInt) });
 
 /** A permit ready to be signed and stored: the row without its issuer and signature, and the contract input. */
 export type PermitDraft = { permit: Omit<NewPermit, "issuerOfficerId" | "signature">; input: IssueInput };
@@ -51,7 +55,7 @@ export function draftPermit(body: unknown, nowMs: number = Date.now()): DraftRes
         validUntil: document.validUntil,
         lines: [...document.items].sort((a, b) => a.line - b.line).map((i) => ({ line: i.line, authorised: toFixedPoint(i.quantity) })),
       },
-      input: { ...input, terms: input.terms.toString(), quantities: input.quantities.map(String) },
+      input: toIssueInput(input),
     },
   };
 }

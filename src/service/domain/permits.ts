@@ -11,7 +11,6 @@ import {
   endOfDayUtc,
   type CancelReason,
   type NonComplianceReason,
-  type PermitInput,
   type PermitRecord as ChainRecord,
 } from "../../sdk/chain";
 import { ChainUnreachableError } from "../../sdk/chain/errors";
@@ -19,7 +18,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from "../http/errors";
 import { DuplicatePermitError, type JsonValue, type NewPermit, type OfficerRecord, type PermitRecord, type Store } from "../store";
 import type { OfficerAccounts } from "./accounts";
 import type { ChainGateway } from "./chainGateway";
-import { draftPermit, type DraftResult, type IssueInput, type PermitDraft } from "./permitDraft";
+import { draftPermit, fromIssueInput, type DraftResult, type IssueInput, type PermitDraft } from "./permitDraft";
 import { permitView, type PermitView } from "./views";
 
 /** The QR holds the full document up to this version (ECC M); larger permits get a reference QR. */
@@ -43,7 +42,6 @@ export type IssuePayload = { issuerOfficerId: string; input: IssueInput };
 /** Batches at least this large are drafted by `draftMany` (a smaller one is not worth the round trip). */
 const DRAFT_ELSEWHERE_FROM = 8;
 
-const inputOf = (input: IssueInput): PermitInput => ({ ...input, terms: BigInt(input.terms), quantities: input.quantities.map(BigInt) });
 
 export class PermitService {
   constructor(private readonly deps: PermitServiceOptions) {}
@@ -220,7 +218,7 @@ export class PermitService {
     const prepared = await this.#prepare(officer, draft);
     await this.#save(this.deps.store, prepared);
     try {
-      const { replacementId, txHash, blockNumber } = await this.#write(officer, (c) => c.replace(old.permitId, inputOf(draft.input)));
+      const { replacementId, txHash, blockNumber } = await this.#write(officer, (c) => c.replace(old.permitId, fromIssueInput(draft.input)));
       await this.onChainStep?.(replacementId).catch(() => undefined); // both permits' histories, as after every other step
       await this.deps.store.updatePermitStatus(replacementId, { status: "ISSUED", txHash, blockNumber: Number(blockNumber) }, ["PENDING"]).catch(() => undefined); // unless the indexer already did
       await this.deps.store.updatePermitStatus(old.permitId, { status: "REPLACED" }).catch(() => undefined);

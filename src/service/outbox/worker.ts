@@ -5,10 +5,11 @@
  * already holds with our document hash counts as anchored.
  */
 import type { Hex } from "viem";
-import { ChainUnreachableError, RegistryRevertError, type PermitInput } from "../../sdk/chain";
+import { ChainUnreachableError, RegistryRevertError } from "../../sdk/chain";
 import type { OfficerAccounts } from "../domain/accounts";
 import type { ChainGateway } from "../domain/chainGateway";
 import type { IssuePayload } from "../domain/permits";
+import { fromIssueInput } from "../domain/permitDraft";
 import type { OutboxEntry, Store } from "../store";
 
 export type OutboxWorkerOptions = {
@@ -30,7 +31,6 @@ export type OutboxWorkerOptions = {
   onMined?: () => Promise<void>;
 };
 
-const toInput = (p: IssuePayload["input"]): PermitInput => ({ ...p, terms: BigInt(p.terms), quantities: p.quantities.map(BigInt) });
 
 export class OutboxWorker {
   #timer?: NodeJS.Timeout;
@@ -92,7 +92,7 @@ export class OutboxWorker {
     const account = await accounts.account(officer);
     try {
       const results = await chain.serialised(account, (c) =>
-        c.issueBatch(fresh.map((e) => toInput((e.payload as unknown as IssuePayload).input)), { chunkSize: this.o.chunkSize ?? 200 }),
+        c.issueBatch(fresh.map((e) => fromIssueInput((e.payload as unknown as IssuePayload).input)), { chunkSize: this.o.chunkSize ?? 200 }),
       );
       this.chainUnreachableSince = undefined;
       const indexed = this.o.onMined
@@ -130,7 +130,7 @@ export class OutboxWorker {
     let anchored = 0;
     for (const e of entries) {
       try {
-        const r = await this.o.chain.serialised(account, (c) => c.issue(toInput((e.payload as unknown as IssuePayload).input)));
+        const r = await this.o.chain.serialised(account, (c) => c.issue(fromIssueInput((e.payload as unknown as IssuePayload).input)));
         await this.#anchoredIn(e, r.txHash, r.blockNumber);
         anchored++;
       } catch (err) {

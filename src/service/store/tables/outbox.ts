@@ -58,9 +58,7 @@ export const markOutboxSent = (db: SqlExecutor, now: string, id: number, txHash:
   update(db, id, "state = 'SENT', tx_hash = ?, nonce = ?, lease_until = NULL, updated_at = ?", [txHash, nonce, now]);
 
 export const markOutboxMined = (db: SqlExecutor, now: string, id: number, txHash?: string) =>
-  txHash === undefined
-    ? update(db, id, "state = 'MINED', lease_until = NULL, updated_at = ?", [now])
-    : update(db, id, "state = 'MINED', tx_hash = ?, lease_until = NULL, updated_at = ?", [txHash, now]);
+  update(db, id, "state = 'MINED', tx_hash = COALESCE(?, tx_hash), lease_until = NULL, updated_at = ?", [txHash ?? null, now]);
 
 export const markOutboxFailed = (db: SqlExecutor, now: string, id: number, error: string) =>
   update(db, id, "state = 'FAILED', last_error = ?, lease_until = NULL, updated_at = ?", [error, now]);
