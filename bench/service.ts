@@ -49,8 +49,9 @@ async function main() {
       if (await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false)) break;
       await new Promise((r) => setTimeout(r, 500));
     }
-    // Warm-up: run from TypeScript sources, each verification helper transpiles its code at start
-    // (2–3 s of CPU on both cores); one answer from every helper means none is still competing.
+    // Warm-up: run from TypeScript sources, each verification helper loads its code at start (about
+    // 1 s of CPU, 2–3 s the first time, when it transpiles it); one answer from every helper means
+    // none is still competing.
     await Promise.all(
       Array.from({ length: 2 * Math.max(1, VERIFY_WORKERS) }, () =>
         fetch(`${base}/api/v1/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ qr: "warm-up" }) }),
