@@ -12,6 +12,12 @@ import type { IssuePayload } from "../domain/permits";
 import { fromIssueInput } from "../domain/permitDraft";
 import type { OutboxEntry, Store } from "../store";
 
+/** Re-claimed entries checked on chain at once (two reads each). */
+const ON_CHAIN_READS = 16;
+
+/** What the chain holds under an entry's permit id. */
+type OnChain = { kind: "none" } | { kind: "other" } | { kind: "ours"; txHash: Hex; blockNumber: bigint };
+
 export type OutboxWorkerOptions = {
   store: Store;
   chain: ChainGateway;
@@ -82,10 +88,21 @@ export class OutboxWorker {
       for (const e of entries) await this.#fail(e, "the issuing officer no longer exists");
       return 0;
     }
-    // Entries claimed before (a crash, a lost transaction) may already be on chain.
+    // Entries claimed before (a crash, a lost transaction) may already be on chain: asked of the
+    // chain ON_CHAIN_READS at a time (a batch requeued after a lost transaction is hundreds).
+    const retried = entries.filter((e) => e.attempts > 1);
+    const found = new Map<OutboxEntry, OnChain>();
+    for (let i = 0; i < retried.length; i += ON_CHAIN_READS) {
+      const chunk = retried.slice(i, i + ON_CHAIN_READS);
+      (await Promise.all(chunk.map((e) => this.#onChain(e)))).forEach((f, j) => found.set(chunk[j]!, f));
+    }
     const fresh: OutboxEntry[] = [];
     for (const e of entries) {
-      if (e.attempts > 1 && (await this.#alreadyAnchored(e))) continue;
+      const onChain = found.get(e);
+      if (onChain && onChain.kind !== "none") {
+        await this.#record(e, onChain); // anchored before, or failed: another document holds the number
+        continue;
+      }
       fresh.push(e);
     }
     if (fresh.length === 0) return 0;
@@ -149,17 +166,29 @@ export class OutboxWorker {
 
   /** True (and recorded) when the chain already holds this permit with our document hash. */
   async #alreadyAnchored(e: OutboxEntry): Promise<boolean> {
+    return this.#record(e, await this.#onChain(e));
+  }
+
+  /** What the chain holds under the entry's permit id: nothing, this document (where), or another one. */
+  async #onChain(e: OutboxEntry): Promise<OnChain> {
     const permitId = e.permitId as Hex;
     const payload = e.payload as unknown as IssuePayload;
     const state = await this.o.chain.reader.permitState(permitId);
-    if (state.status === "NONE") return false;
+    if (state.status === "NONE") return { kind: "none" };
     const history = await this.o.chain.reader.history(permitId);
     const issued = history.find((h) => h.event === "PermitIssued");
-    if (!issued || String(issued.details.documentHash).toLowerCase() !== payload.input.documentHash.toLowerCase()) {
+    if (!issued || String(issued.details.documentHash).toLowerCase() !== payload.input.documentHash.toLowerCase()) return { kind: "other" };
+    return { kind: "ours", txHash: issued.txHash, blockNumber: issued.blockNumber };
+  }
+
+  /** Records what {@link #onChain} found; true when the entry is anchored (nothing left to send). */
+  async #record(e: OutboxEntry, found: OnChain): Promise<boolean> {
+    if (found.kind === "none") return false;
+    if (found.kind === "other") {
       await this.#fail(e, "another permit with this number is already anchored on chain");
       return false;
     }
-    await this.#anchoredIn(e, issued.txHash, issued.blockNumber);
+    await this.#anchoredIn(e, found.txHash, found.blockNumber);
     return true;
   }
 
