@@ -19,7 +19,7 @@ import { loadConfig, type ConfigOverrides, type ServiceConfig } from "./config";
 import { OfficerAccounts } from "./domain/accounts";
 import { ChainGateway } from "./domain/chainGateway";
 import { OfficerService } from "./domain/officers";
-import { importOfficers, readOfficerKeys, writeCredentials, type OfficerKeys } from "./domain/officerImport";
+import { checkRolesOnChain, importOfficers, readOfficerKeys, writeCredentials, type OfficerKeys } from "./domain/officerImport";
 import { PermitService, type IssuePayload } from "./domain/permits";
 import { toIssueInput } from "./domain/permitDraft";
 import { Indexer } from "./indexer/indexer";
@@ -94,10 +94,6 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     } else {
       rpcUrl = config.chain.rpcUrl;
       deployment = readDeployment(config.chain.deployment, config.chain.deploymentsDir);
-      // An external chain's officers come from their operator: OFFICER_KEYS_FILE names a keys file
-      // like the one `permit-registry network up` writes ({ countries: { CH: { admin, issuer, customs } } }).
-      const keysFile = (options.env ?? process.env).OFFICER_KEYS_FILE;
-      if (keysFile) credentialsFile = await importOfficerKeys(store, keystore, keysFile, config.dataDir, log);
     }
 
     const chain = new ChainGateway({ rpcUrl, deployment, confirmations: config.confirmations });
@@ -105,6 +101,11 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     if (actual !== deployment.chainId) {
       throw new Error(`The chain at ${rpcUrl} has chain id ${actual}, but the deployment record "${deployment.network}" is for ${deployment.chainId}. Point RPC_URL and DEPLOYMENT at the same network.`);
     }
+    // An external chain's officers come from their operator: OFFICER_KEYS_FILE names a keys file
+    // like the one `permit-registry network up` writes ({ countries: { CH: { admin, issuer, customs } } }).
+    // New officers must hold their roles on chain, as for `permit-registry officers import`.
+    const keysFile = config.chain.kind === "external" ? (options.env ?? process.env).OFFICER_KEYS_FILE : undefined;
+    if (keysFile) credentialsFile = await importOfficerKeys(store, keystore, chain, keysFile, config.dataDir, log);
     const accounts = new OfficerAccounts(keystore);
     // A getter: with PORT=0 the base URL gets its real port only once the server listens (below).
     // Helper processes for POST /verify (they read the store themselves, so not an in-memory
@@ -174,14 +175,19 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
 }
 
 /** External chain: imports the officers of a keys file (OFFICER_KEYS_FILE); officers already known are kept. */
-async function importOfficerKeys(store: Store, keystore: OfficerKeystore, file: string, dataDir: string, log: (line: string) => void): Promise<string> {
+async function importOfficerKeys(store: Store, keystore: OfficerKeystore, chain: ChainGateway, file: string, dataDir: string, log: (line: string) => void): Promise<string> {
   let keys: OfficerKeys;
   try {
     keys = readOfficerKeys(file);
   } catch (err) {
     throw new Error(`OFFICER_KEYS_FILE: ${(err as Error).message}`, { cause: err });
   }
-  const { imported } = await importOfficers({ store, keystore }, keys, { name: (country, key) => `${country} ${key}` });
+  let imported;
+  try {
+    ({ imported } = await importOfficers({ store, keystore }, keys, { name: (country, key) => `${country} ${key}`, beforeImport: (fresh) => checkRolesOnChain(chain, fresh, "start again") }));
+  } catch (err) {
+    throw new Error(`OFFICER_KEYS_FILE ${file}: ${(err as Error).message}`, { cause: err });
+  }
   const credentials = writeCredentials(dataDir, "credentials.json", imported);
   log(`imported officers of ${Object.keys(keys.countries).join(", ")} from ${file}; their tokens are in ${credentials}`);
   return credentials;

@@ -7,7 +7,8 @@
  */
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { createWalletClient, http, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -15,6 +16,7 @@ import { loadOrCreateMnemonic, mnemonicKey } from "../../src/service/chain/anvil
 import { GOVERNANCE_ACCOUNT_INDEX, deploymentsDir } from "../../src/service/chain/bootstrap";
 import { OfficerKeysError, readOfficerKeys } from "../../src/service/domain/officerImport";
 import { importOfficerKeysFile } from "../../src/service/operator";
+import { startService } from "../../src/service/server";
 import { dumpLogsOnFailure, issueAndAnchor, sample, startTestService, type TestService } from "./http/harness";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -70,6 +72,36 @@ describe("officers import: keys made elsewhere, brought into a running registry"
     expect((err as OfficerKeysError).refused).to.equal(true);
     expect((err as Error).message).to.include(`DE issuer ${stranger.address} is not an active ISSUER of DE`);
     expect(await svc.handle.store.findOfficerByAddress(deAdmin.address), "not even the admin").to.equal(undefined);
+  });
+
+  it("OFFICER_KEYS_FILE at start checks the roles on chain too: refuses to start for an officer without its role, imports those with theirs", async () => {
+    const start = async (file: string) => {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), "permit-registry-keys-at-start-"));
+      try {
+        const handle = await startService({
+          env: { ...env, DATA_DIR: dataDir, PORT: "0", VERIFY_WORKERS: "0", KEYSTORE_PASSPHRASE: "a passphrase for this test", OFFICER_KEYS_FILE: file },
+          fastKeystore: true,
+          log: () => undefined,
+        });
+        try {
+          return { credentials: JSON.parse(readFileSync(handle.credentialsFile!, "utf8")), officers: (await handle.store.listOfficers({ country: "DE" })).map((o) => [o.role, o.address]) };
+        } finally {
+          await handle.stop();
+        }
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    };
+    const stranger = fresh();
+    const refused = await start(keysFile("start-stranger.json", { DE: { admin: deAdmin, issuer: stranger } })).then(() => undefined, (e: unknown) => e as Error);
+    expect(refused, "the start is refused").to.be.instanceOf(Error);
+    expect(refused!.message).to.match(/^OFFICER_KEYS_FILE .*start-stranger\.json: Nothing imported/);
+    expect(refused!.message).to.include(`DE issuer ${stranger.address} is not an active ISSUER of DE`);
+    expect(refused!.message).to.match(/then start again\.$/);
+
+    const started = await start(keysFile("start-de.json", { DE: { admin: deAdmin } }));
+    expect(started.officers).to.deep.equal([["ADMIN", deAdmin.address]]);
+    expect(started.credentials.DE.admin).to.match(/^prt_/);
   });
 
   it("imports the new country's admin beside the running service; its token works at once, and it adds an issuer who anchors a permit", async () => {

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import type { Role } from "../../sdk/chain";
+import type { RegistryClient, Role } from "../../sdk/chain";
 import type { OfficerKeystore } from "../auth/keystore";
 import { generateToken } from "../auth/tokens";
 import type { OfficerRole, Store } from "../store";
@@ -135,4 +135,30 @@ export function writeCredentials(dataDir: string, fileName: string, imported: re
   for (const o of imported) (credentials[o.country] ??= {})[o.key] = o.token;
   writeFileSync(file, JSON.stringify(credentials, null, 2) + "\n", { mode: 0o600 });
   return file;
+}
+
+/**
+ * Every officer must hold its role in its country on the registry now (an external chain), so no
+ * token opens an account the chain would refuse. `then` says what to do once they are registered.
+ * @throws {OfficerKeysError} (`refused`) naming each officer without its role; or when the chain cannot be read
+ */
+export async function checkRolesOnChain(
+  chain: { reader: Pick<RegistryClient, "officerHistory">; rpcUrl: string },
+  officers: readonly KeyEntry[],
+  then: "import again" | "start again",
+): Promise<void> {
+  const missing: string[] = [];
+  for (const { country, key, pair } of officers) {
+    let spans;
+    try {
+      spans = await chain.reader.officerHistory(pair.address);
+    } catch (err) {
+      throw new OfficerKeysError(`Could not read the registry at ${chain.rpcUrl} to check the officers' roles (${(err as Error).message.split("\n")[0]}). Is RPC_URL right and the chain up?`, { cause: err });
+    }
+    const role = KEY_ROLES[key].onChain;
+    if (!spans.some((s) => s.country === country && s.role === role && s.activeTo === undefined)) missing.push(`${country} ${key} ${pair.address} is not an active ${role} of ${country}`);
+  }
+  if (missing.length > 0) {
+    throw new OfficerKeysError(`Nothing imported: on the registry at ${chain.rpcUrl}, ${missing.join("; ")}. Register them on chain first (issuers and customs officers by their country's authority admin, an admin by the registry's governance), then ${then}.`, { refused: true });
+  }
 }
