@@ -303,7 +303,9 @@ handed to a helper, which passes any other request on it back to the service; br
 \`experiment/helpers-own-verify-connections\`). It spent about 6% less CPU per answer in all, but its p99 at
 1,000/s offered was worse in each of 5 alternating rounds (57 to 167 ms against 33 to 60 ms): a connection
 pinned to one helper waits out that helper's pauses, where the shared queue sends the next request to the
-other helper. The p99 goal
+other helper. Nor kept: sending the requests given to a helper in one turn of the event loop as one message,
+and its answers likewise (fewer writes under load): at 1,000/s offered no less CPU per answer, at 1,500/s
+about 5% less but a p50 and p99 two to three times higher (3 and 2 alternating rounds). The p99 goal
 at ${GOAL_RATE.toLocaleString("en")}/s needs more headroom than this machine gives: more cores than processes that want one, or
 the load generator on another machine.
 
