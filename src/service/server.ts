@@ -177,13 +177,9 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
 /** External chain: imports the officers of a keys file (OFFICER_KEYS_FILE); officers already known are kept. */
 async function importOfficerKeys(store: Store, keystore: OfficerKeystore, chain: ChainGateway, file: string, dataDir: string, log: (line: string) => void): Promise<string> {
   let keys: OfficerKeys;
-  try {
-    keys = readOfficerKeys(file);
-  } catch (err) {
-    throw new Error(`OFFICER_KEYS_FILE: ${(err as Error).message}`, { cause: err });
-  }
   let imported;
   try {
+    keys = readOfficerKeys(file);
     ({ imported } = await importOfficers({ store, keystore }, keys, { name: (country, key) => `${country} ${key}`, beforeImport: (fresh) => checkRolesOnChain(chain, fresh, "start again") }));
   } catch (err) {
     throw new Error(`OFFICER_KEYS_FILE ${file}: ${(err as Error).message}`, { cause: err });
