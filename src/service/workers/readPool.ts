@@ -9,7 +9,8 @@
  * - `draft(bodies)`: a batch of permit documents to issue, validated, salted and hashed
  *   (`draftPermit`); the service signs and stores them.
  * A process that dies is replaced and its requests fail (the route then works on the main
- * thread); nothing hangs.
+ * thread); nothing hangs. One that keeps dying at start (a broken install, no memory) is started
+ * again after a growing pause, not in a loop; while no process runs, requests fail at once.
  *
  * Processes, not worker threads: the native secp256k1 addon keeps a process-wide static
  * reference to the JavaScript environment that loaded it, so a worker thread that loaded it and
@@ -43,7 +44,17 @@ export class ReadPoolError extends Error {
 }
 
 type Waiter = { resolve: (r: never) => void; reject: (e: Error) => void };
-type Slot = { child: ChildProcess; pending: Map<number, Waiter> };
+type Slot = {
+  child: ChildProcess;
+  pending: Map<number, Waiter>;
+  startedAt: number;
+  /** Whether the process has answered anything (then it did start). */
+  answered: boolean;
+  /** Stops in a row of processes in this place that died at start without answering. */
+  failedStarts: number;
+  /** Set while waiting to start the next process in this place. */
+  restart?: NodeJS.Timeout;
+};
 type Queued = Waiter & { request: (id: number) => ReadRequest };
 
 export type ReadPoolOptions = {
@@ -57,7 +68,15 @@ export type ReadPoolOptions = {
    * then delays only the few requests it holds, not a long queue of its own.
    */
   perProcess?: number;
+  /** Node options for the processes (e.g. `--max-old-space-size=256`); none by default. */
+  execArgv?: string[];
 };
+
+/** A process that stops within this long of its start, without having answered, failed to start. */
+const START_WINDOW_MS = 5_000;
+/** Pause before starting again after the first failed start; doubled after each one, up to the maximum. */
+const FIRST_RESTART_PAUSE_MS = 1_000;
+const MAX_RESTART_PAUSE_MS = 60_000;
 
 export class ReadPool {
   readonly #slots: Slot[] = [];
@@ -77,20 +96,21 @@ export class ReadPool {
   ) {
     this.#options = options;
     this.#perProcess = Math.max(1, options.perProcess ?? 16);
-    for (let i = 0; i < Math.max(1, size); i++) this.#slots.push(this.#spawn());
+    for (let i = 0; i < Math.max(1, size); i++) this.#slots.push(this.#spawn(0));
   }
 
-  #spawn(): Slot {
+  #spawn(failedStarts: number): Slot {
     const child = fork(path.join(__dirname, "readWorkerProcess.cjs"), [], {
       serialization: "advanced", // structured clone: images travel as bytes
       stdio: ["ignore", "inherit", "inherit", "ipc"],
-      execArgv: [],
+      execArgv: this.#options.execArgv ?? [],
     });
-    const slot: Slot = { child, pending: new Map() };
+    const slot: Slot = { child, pending: new Map(), startedAt: Date.now(), answered: false, failedStarts };
     // Idle processes never keep the service alive.
     child.unref();
     child.channel?.unref();
     child.on("message", (m: ReadResponse) => {
+      slot.answered = true;
       const waiter = slot.pending.get(m.id);
       if (!waiter) return;
       slot.pending.delete(m.id);
@@ -121,18 +141,36 @@ export class ReadPool {
       slot.pending.clear();
       const index = this.#slots.indexOf(slot);
       if (this.#closed || index < 0) return;
-      this.#options.log?.(`read pool: process stopped (${why}); starting another`);
-      this.#slots[index] = this.#spawn();
-      this.#pump();
+      const failedStart = !slot.answered && Date.now() - slot.startedAt < START_WINDOW_MS;
+      if (!failedStart) {
+        this.#options.log?.(`read pool: process stopped (${why}); starting another`);
+        this.#slots[index] = this.#spawn(0);
+        return this.#pump();
+      }
+      // Starting again at once would only fail again, as fast as processes can be started.
+      slot.failedStarts++;
+      const pause = Math.min(MAX_RESTART_PAUSE_MS, FIRST_RESTART_PAUSE_MS * 2 ** (slot.failedStarts - 1));
+      this.#options.log?.(
+        `read pool: process stopped at start (${why}, ${slot.failedStarts} in a row); starting another in ${pause / 1000} s. ` +
+          "Meanwhile the service's thread answers what it would have. If this repeats, run the service with VERIFY_WORKERS=0 and check its install (npm ci).",
+      );
+      slot.restart = setTimeout(() => {
+        slot.restart = undefined;
+        if (this.#closed || this.#slots[index] !== slot) return;
+        this.#slots[index] = this.#spawn(slot.failedStarts);
+        this.#pump();
+      }, pause);
+      slot.restart.unref();
+      this.#pump(); // with no process running, the queue fails at once
     };
     child.on("error", (err) => replace(err.message));
     child.on("exit", (code, signal) => replace(signal ? `signal ${signal}` : `exit code ${code}`));
     return slot;
   }
 
-  /** The helper processes' ids (for operators and tests). */
+  /** The running helper processes' ids (for operators and tests). */
   get pids(): number[] {
-    return this.#slots.map((s) => s.child.pid!).filter((pid) => pid !== undefined);
+    return this.#slots.filter((s) => s.restart === undefined).map((s) => s.child.pid!).filter((pid) => pid !== undefined);
   }
 
   /** Reads one permit in the least busy process. */
@@ -176,8 +214,16 @@ export class ReadPool {
   /** Hands queued requests, oldest first, to the least busy processes that have room. */
   #pump(): void {
     while (this.#queue.length > 0) {
-      const slot = this.#slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-      if (slot.pending.size >= this.#perProcess || !slot.child.connected) return;
+      const running = this.#slots.filter((s) => s.restart === undefined && s.child.connected);
+      if (running.length === 0) {
+        // Between a process's stop and its replacement's start: the callers answer these themselves.
+        if (this.#slots.every((s) => s.restart !== undefined)) {
+          for (const waiter of this.#queue.splice(0)) waiter.reject(new ReadPoolError("no verification process is running (they stop at start; see the service's log); retry"));
+        }
+        return;
+      }
+      const slot = running.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+      if (slot.pending.size >= this.#perProcess) return;
       const { request, resolve, reject } = this.#queue.shift()!;
       const id = this.#nextId++;
       slot.pending.set(id, { resolve, reject });
@@ -193,6 +239,7 @@ export class ReadPool {
   /** Asks each process to exit and waits for it (killed after 5 s if it does not). */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const slot of this.#slots) clearTimeout(slot.restart);
     for (const waiter of this.#queue.splice(0)) waiter.reject(new ReadPoolError("the read pool is closed"));
     await Promise.all(
       this.#slots.map(

@@ -84,6 +84,29 @@ describe("read pool: permits read in helper processes", function () {
     }
   });
 
+  it("a process that stops at start is started again after a growing pause, not in a loop, and meanwhile requests fail at once", async () => {
+    const logged: string[] = [];
+    // Node evaluates this instead of the helper's script: each process exits at once.
+    const broken = new ReadPool(2, { execArgv: ["--eval", "process.exit(3)"], log: (m) => logged.push(m) });
+    try {
+      const started = Date.now();
+      const err = await broken.read(qr).then(() => undefined, (e: unknown) => e);
+      expect(err).to.be.instanceOf(ReadPoolError);
+      expect(Date.now() - started).to.be.below(2_000);
+      await new Promise((r) => setTimeout(r, 2_500));
+      const late = await broken.read(qr).then(() => undefined, (e: unknown) => e);
+      expect(late).to.be.instanceOf(ReadPoolError);
+      // Each place: a stop at start, a pause of 1 s, another stop, a pause of 2 s (none started in between).
+      const stops = logged.filter((m) => m.includes("stopped at start"));
+      expect(stops.length, logged.join("\n")).to.be.within(2, 5);
+      expect(stops[0]).to.match(/exit code 3, 1 in a row\); starting another in 1 s\./);
+      expect(logged.some((m) => /2 in a row\); starting another in 2 s/.test(m)), logged.join("\n")).to.equal(true);
+      expect(logged.every((m) => !m.includes("starting another;") && !m.endsWith("starting another"))).to.equal(true);
+    } finally {
+      await broken.close();
+    }
+  });
+
   it("refuses work once closed, with a typed error", async () => {
     const closing = new ReadPool(1);
     await closing.close();
