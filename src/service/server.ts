@@ -148,7 +148,7 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
       store, chain, permits, officers, verifyReader,
       readPermit: readPool ? (input) => readPool.read(input) : undefined,
       trustList: () => trustList,
-      outboxDepth: () => store.countOutbox(["QUEUED", "SENT"]),
+      outboxDepth: () => store.countOutbox("QUEUED"),
       webDir: options.webDir,
       verifyRatePerMinute,
       log: { info: log, error: (m, ctx) => log(`! ${m} ${ctx?.err instanceof Error ? ctx.err.stack : ""}`) },
@@ -196,7 +196,7 @@ async function storeDemoAuthorities(store: Store, keystore: OfficerKeystore, key
 }
 
 /**
- * Start-up reconciliation: outbox entries SENT before a crash are checked on chain (the worker
+ * Start-up reconciliation: outbox entries in flight at a crash are checked on chain (the worker
  * re-claims expired leases and recognises permits already anchored); permits the store holds as
  * anchored in a block the chain no longer has are queued again (same salt, hash and signature).
  */

@@ -88,7 +88,7 @@ describe("the service on a 3-validator Clique network", function () {
       if (Date.now() > deadline) {
         // What to look at: did the chain move again, and what does the outbox say?
         const heads = await Promise.all([0, 1, 2].map((i) => n.client(i).getBlockNumber().then(String, () => "down")));
-        const outbox = await service!.store.listOutbox({ state: ["QUEUED", "SENT"] });
+        const outbox = await service!.store.listOutbox({ state: "QUEUED" });
         throw new Error(
           `not all anchored after the chain resumed: ${statuses.join(", ")}; halted at block ${haltedAt}, heads now ${heads.join(" / ")}; ` +
             `outbox: ${JSON.stringify(outbox.map((e) => ({ state: e.state, attempts: e.attempts, lastError: e.lastError })))}; service log: ${serviceLog.slice(-20).join(" | ")}`,

@@ -56,7 +56,6 @@ export class SqlStore implements Store {
 
   enqueueOutbox: Store["enqueueOutbox"] = (entry) => outbox.enqueueOutbox(this.db, this.now(), entry);
   claimOutboxBatch: Store["claimOutboxBatch"] = ({ limit, leaseMs }) => outbox.claimOutboxBatch(this.db, this.clock(), limit, leaseMs);
-  markOutboxSent: Store["markOutboxSent"] = (id, sent) => outbox.markOutboxSent(this.db, this.now(), id, sent.txHash, sent.nonce);
   markOutboxMined: Store["markOutboxMined"] = (id, mined) => outbox.markOutboxMined(this.db, this.now(), id, mined?.txHash);
   markOutboxFailed: Store["markOutboxFailed"] = (id, error) => outbox.markOutboxFailed(this.db, this.now(), id, error);
   requeueOutbox: Store["requeueOutbox"] = (id, error) => outbox.requeueOutbox(this.db, this.now(), id, error);

@@ -66,9 +66,7 @@ export interface Store {
    * Two concurrent claims never return the same entry. Each claim counts as an attempt.
    */
   claimOutboxBatch(options: { limit: number; leaseMs: number }): Promise<OutboxEntry[]>;
-  /** The transaction was broadcast. */
-  markOutboxSent(id: number, sent: { txHash: Hex; nonce: number }): Promise<void>;
-  /** Mined; with `txHash` also records the transaction (when it was not marked SENT first). */
+  /** Mined; with `txHash` also records the transaction (without, a recorded one stays). */
   markOutboxMined(id: number, mined?: { txHash: Hex }): Promise<void>;
   /** Gives up for good (the chain refused it). */
   markOutboxFailed(id: number, error: string): Promise<void>;

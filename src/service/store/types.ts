@@ -9,7 +9,8 @@ export type OfficerRole = (typeof OFFICER_ROLES)[number];
 export const PERMIT_STATUSES = ["PENDING", "ISSUED", "ENDORSED", "USED", "CANCELLED", "REPLACED", "FAILED"] as const;
 export type PermitStatus = (typeof PERMIT_STATUSES)[number];
 
-export const OUTBOX_STATES = ["QUEUED", "SENT", "MINED", "FAILED"] as const;
+/** QUEUED until mined (held by a claim's lease while its transaction is in flight), then MINED or FAILED. */
+export const OUTBOX_STATES = ["QUEUED", "MINED", "FAILED"] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
 /** What an outbox entry asks the chain to do. */
@@ -110,7 +111,6 @@ export type OutboxEntry = {
   /** How many times the entry has been claimed. */
   attempts: number;
   txHash: Hex | null;
-  nonce: number | null;
   lastError: string | null;
   /** A claim holds the entry until then; after it, another worker may claim it again. */
   leaseUntil: string | null;

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Hex } from "viem";
 import { migrate } from "../../../src/service/store/migrate";
+import { MIGRATIONS } from "../../../src/service/store/migrations";
 import { SqlStore } from "../../../src/service/store/sqlStore";
 import type { SqlDriver } from "../../../src/service/store/driver";
 import type { Store } from "../../../src/service/store/store";
@@ -92,23 +93,42 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       expect(again.applied).to.deep.equal([]);
       const other = connect();
       const third = await migrate(other);
-      expect(third).to.deep.equal({ applied: [], current: 1 });
-      const rows = await other.all("SELECT version, name FROM schema_migrations");
-      expect(rows.map((r) => [Number(r.version), r.name])).to.deep.equal([[1, "initial"]]);
+      expect(third).to.deep.equal({ applied: [], current: MIGRATIONS.length });
+      const rows = await other.all("SELECT version, name FROM schema_migrations ORDER BY version");
+      expect(rows.map((r) => [Number(r.version), r.name])).to.deep.equal(MIGRATIONS.map((m) => [m.version, m.name]));
     });
 
     it("apply on a fresh database and report what they applied", async () => {
       const fresh = (await fixture.freshDatabase()).connect();
       drivers.push(fresh);
-      expect(await migrate(fresh)).to.deep.equal({ applied: [1], current: 1 });
+      expect(await migrate(fresh)).to.deep.equal({ applied: [1, 2], current: 2 });
+    });
+
+    it("2 puts an entry an earlier version left SENT back in the queue, where a claim finds it", async () => {
+      const old = (await fixture.freshDatabase()).connect();
+      drivers.push(old);
+      await migrate(old, MIGRATIONS.slice(0, 1));
+      const at = "2026-03-01T09:00:00.000Z";
+      await old.run(
+        "INSERT INTO outbox (kind, permit_id, payload, state, attempts, tx_hash, nonce, lease_until, created_at, updated_at) VALUES ('ISSUE', 'p-sent', '{}', 'SENT', 1, ?, 7, NULL, ?, ?)",
+        [hex32(), at, at],
+      );
+      await old.run("INSERT INTO outbox (kind, permit_id, payload, state, attempts, created_at, updated_at) VALUES ('ISSUE', 'p-mined', '{}', 'MINED', 1, ?, ?)", [at, at]);
+      expect(await migrate(old)).to.deep.equal({ applied: [2], current: 2 });
+      const upgraded = new SqlStore(old, clock.now, old);
+      const [claimed, ...more] = await upgraded.claimOutboxBatch({ limit: 10, leaseMs: 30_000 });
+      expect(more).to.deep.equal([]);
+      expect(claimed).to.include({ permitId: "p-sent", state: "QUEUED", attempts: 2 }); // re-claimed: checked on chain first
+      expect(claimed).to.not.have.property("nonce");
+      expect(await upgraded.countOutbox("MINED")).to.equal(1);
     });
 
     it("roll back a failing migration completely", async () => {
-      const broken = [{ version: 2, name: "broken", sql: () => "CREATE TABLE half_done (x INTEGER); CREATE TABLE oops (" }];
+      const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: "broken", sql: () => "CREATE TABLE half_done (x INTEGER); CREATE TABLE oops (" }];
       const err = await rejectionOf(migrate(drivers[0]!, broken));
       expect(err.name).to.equal("MigrationFailedError");
-      const versions = await drivers[0]!.all("SELECT version FROM schema_migrations");
-      expect(versions.map((r) => Number(r.version))).to.deep.equal([1]);
+      const versions = await drivers[0]!.all("SELECT version FROM schema_migrations ORDER BY version");
+      expect(versions.map((r) => Number(r.version))).to.deep.equal(MIGRATIONS.map((m) => m.version));
       expect(await rejectionOf(drivers[0]!.all("SELECT * FROM half_done"))).to.be.instanceOf(Error);
     });
   });
@@ -270,27 +290,24 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
   });
 
   describe("outbox", () => {
-    it("moves an entry from QUEUED through SENT to MINED", async () => {
+    it("moves an entry from QUEUED, held by a claim, to MINED", async () => {
       const entry = await store.enqueueOutbox({ kind: "ISSUE", permitId: "p1", payload: { n: 1 } });
       expect(entry).to.include({ state: "QUEUED", attempts: 0, permitId: "p1" });
       expect(await store.listOutbox({})).to.deep.equal([entry]); // what enqueue returns is what was stored
       const [claimed] = await store.claimOutboxBatch({ limit: 10, leaseMs: 30_000 });
       expect(claimed).to.include({ id: entry.id, attempts: 1, leaseUntil: "2026-03-01T10:00:30.000Z" });
+      expect(await store.claimOutboxBatch({ limit: 10, leaseMs: 30_000 })).to.deep.equal([]); // held
       const txHash = hex32();
-      await store.markOutboxSent(entry.id, { txHash, nonce: 7 });
+      await store.markOutboxMined(entry.id, { txHash });
       expect(await store.countOutbox("QUEUED")).to.equal(0);
-      await store.markOutboxMined(entry.id);
       const [mined] = await store.listOutbox({ state: "MINED" });
-      expect(mined).to.include({ id: entry.id, state: "MINED", txHash, nonce: 7, leaseUntil: null });
+      expect(mined).to.include({ id: entry.id, state: "MINED", txHash, leaseUntil: null });
       expect(mined!.payload).to.deep.equal({ n: 1 });
       expect((await rejectionOf(store.markOutboxMined(999_999))).name).to.equal("RecordNotFoundError");
 
-      // Mined straight from a claim (the outbox learns the transaction from its receipt).
-      const direct = await store.enqueueOutbox({ kind: "ISSUE", permitId: "p2", payload: {} });
-      await store.claimOutboxBatch({ limit: 10, leaseMs: 30_000 });
-      const directTx = hex32();
-      await store.markOutboxMined(direct.id, { txHash: directTx });
-      expect((await store.listOutbox({ state: "MINED" })).find((e) => e.id === direct.id)).to.include({ txHash: directTx, leaseUntil: null });
+      // Mined without a transaction given: the one recorded stays.
+      await store.markOutboxMined(entry.id);
+      expect((await store.listOutbox({ state: "MINED" }))[0]).to.include({ id: entry.id, txHash });
     });
 
     it("never hands the same entry to two concurrent claims", async () => {

@@ -4,6 +4,7 @@
  */
 import type { Dialect } from "../dialect";
 import { initial } from "./0001_initial";
+import { outboxWithoutSent } from "./0002_outbox_without_sent";
 
 export type Migration = {
   /** 1, 2, 3, … in order, no gaps. */
@@ -12,4 +13,4 @@ export type Migration = {
   sql: (dialect: Dialect) => string;
 };
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent];

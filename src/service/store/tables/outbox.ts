@@ -1,7 +1,7 @@
 /** The durable outbox: chain writes accepted but not yet mined. */
 import type { Row, SqlExecutor, SqlParam } from "../driver";
 import { RecordNotFoundError } from "../errors";
-import { parseJson, str, strOrNull, toNumber, toNumberOrNull } from "../rows";
+import { parseJson, str, strOrNull, toNumber } from "../rows";
 import type { NewOutboxEntry, OutboxEntry, OutboxState } from "../types";
 
 const toEntry = (r: Row): OutboxEntry => ({
@@ -12,7 +12,6 @@ const toEntry = (r: Row): OutboxEntry => ({
   state: str(r.state),
   attempts: toNumber(r.attempts),
   txHash: strOrNull(r.tx_hash),
-  nonce: toNumberOrNull(r.nonce),
   lastError: strOrNull(r.last_error),
   leaseUntil: strOrNull(r.lease_until),
   createdAt: str(r.created_at),
@@ -27,7 +26,7 @@ export async function enqueueOutbox(db: SqlExecutor, now: string, entry: NewOutb
   // The new row as stored, without reading its payload back.
   return {
     id: toNumber(row!.id), kind: entry.kind, permitId: entry.permitId ?? null, payload: entry.payload, state: "QUEUED", attempts: 0,
-    txHash: null, nonce: null, lastError: null, leaseUntil: null, createdAt: now, updatedAt: now,
+    txHash: null, lastError: null, leaseUntil: null, createdAt: now, updatedAt: now,
   };
 }
 
@@ -54,9 +53,6 @@ async function update(db: SqlExecutor, id: number, sets: string, params: SqlPara
   if (changes === 0) throw new RecordNotFoundError("outbox", String(id));
 }
 
-export const markOutboxSent = (db: SqlExecutor, now: string, id: number, txHash: string, nonce: number) =>
-  update(db, id, "state = 'SENT', tx_hash = ?, nonce = ?, lease_until = NULL, updated_at = ?", [txHash, nonce, now]);
-
 export const markOutboxMined = (db: SqlExecutor, now: string, id: number, txHash?: string) =>
   update(db, id, "state = 'MINED', tx_hash = COALESCE(?, tx_hash), lease_until = NULL, updated_at = ?", [txHash ?? null, now]);
 
@@ -64,7 +60,7 @@ export const markOutboxFailed = (db: SqlExecutor, now: string, id: number, error
   update(db, id, "state = 'FAILED', last_error = ?, lease_until = NULL, updated_at = ?", [error, now]);
 
 export const requeueOutbox = (db: SqlExecutor, now: string, id: number, error: string | null) =>
-  update(db, id, "state = 'QUEUED', last_error = ?, tx_hash = NULL, nonce = NULL, lease_until = NULL, updated_at = ?", [error, now]);
+  update(db, id, "state = 'QUEUED', last_error = ?, tx_hash = NULL, lease_until = NULL, updated_at = ?", [error, now]);
 
 function stateClause(state: OutboxState | readonly OutboxState[] | undefined): { sql: string; params: string[] } {
   if (state === undefined) return { sql: "", params: [] };
