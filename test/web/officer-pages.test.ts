@@ -158,6 +158,31 @@ describe("web: officers' pages (Chromium)", function () {
     await page.context().close();
   });
 
+  it("shows older permits page by page, and a search finds a permit older than the first page", async () => {
+    // The oldest first, on its own, then a batch of 205 newer ones: the first page of 200 cannot hold it.
+    const oldest = "CH-WEB-OLDEST-1";
+    await apiCall(registry, registry.tokens.CH.issuer, "POST", "/permits", exportPermit(oldest));
+    await new Promise((r) => setTimeout(r, 5));
+    const numbers = Array.from({ length: 205 }, (_, i) => `CH-WEB-MANY-${String(i).padStart(3, "0")}`);
+    const batch = await apiCall<{ accepted: number }>(registry, registry.tokens.CH.issuer, "POST", "/permits", { permits: numbers.map((n) => exportPermit(n)) });
+    expect(batch.accepted).to.equal(numbers.length);
+    const page = await officerPage(registry.tokens.CH.issuer);
+    await page.goto(`${registry.url}/permits`);
+    await page.waitForSelector("#more-permits");
+    expect(await page.locator("#permit-list tbody tr").count()).to.equal(200);
+    await page.click("#more-permits");
+    await page.waitForFunction(() => document.querySelectorAll("#permit-list tbody tr").length > 200);
+    const rows = await page.locator("#permit-list tbody tr td:first-child").allTextContents();
+    expect(rows).to.include.members([oldest, numbers[0], numbers[204]]);
+    expect(new Set(rows).size).to.equal(rows.length); // no permit twice
+    await page.fill("#search", oldest.toLowerCase());
+    await page.click('form[role="search"] button[type="submit"]');
+    await page.waitForFunction(() => document.querySelectorAll("#permit-list tbody tr").length === 1);
+    expect(await page.textContent("#permit-list tbody tr td:first-child")).to.equal(oldest);
+    expect(await page.locator("#more-permits").count()).to.equal(0);
+    await page.context().close();
+  });
+
   it("an admin adds and removes an officer and exports the audit log", async () => {
     const page = await officerPage(registry.tokens.CH.admin);
     expect(new URL(page.url()).pathname).to.equal("/officers");

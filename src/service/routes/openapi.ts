@@ -1,4 +1,5 @@
 /** The OpenAPI 3.1 description served at GET /openapi.json, and a plain HTML page at /docs. */
+import { PERMIT_STATUSES } from "../store/types";
 const problem = { $ref: "#/components/responses/Problem" };
 const id = { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^0x[0-9a-f]{64}$" }, description: "The permit id (hex)" };
 const auth = [{ bearer: [] }];
@@ -72,7 +73,12 @@ export const openApiDocument = {
         requestBody: { required: true, content: { "application/json": { schema: { oneOf: [{ $ref: "#/components/schemas/PermitDocument" }, { type: "object", properties: { permits: { type: "array", maxItems: 500 } } }] } } } },
         responses: { "201": permitOut, "207": { description: "batch with some permits rejected" }, ...errors(400, 401, 403, 409, 413, 422, 429) },
       },
-      get: { summary: "List and search the officer's country's permits", security: auth, parameters: [{ name: "status", in: "query" }, { name: "q", in: "query" }, { name: "cursor", in: "query" }, { name: "limit", in: "query" }], responses: { "200": { description: "a page" }, ...errors(401) } },
+      get: { summary: "List and search the officer's country's permits", security: auth, parameters: [
+          { name: "status", in: "query", description: `Comma-separated, any case: ${PERMIT_STATUSES.join(", ")}`, schema: { type: "string" } },
+          { name: "q", in: "query", description: "Text the permit number or the document contains (ignoring case); pages are pages of matches", schema: { type: "string", maxLength: 200 } },
+          { name: "cursor", in: "query", description: "`nextCursor` of the previous page", schema: { type: "string" } },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 50 } },
+        ], responses: { "200": { description: "a page, newest first: `items` and `nextCursor` (null on the last page)" }, ...errors(400, 401, 422) } },
     },
     "/permits/{id}": { get: { summary: "The permit: status, lines, history, links", security: auth, parameters: [id], responses: { "200": permitOut, ...errors(401, 404) } } },
     "/permits/{id}/qr.png": { get: { summary: "The permit's QR code (PNG)", security: auth, parameters: [id], responses: { "200": { description: "image/png" }, ...errors(401, 404) } } },

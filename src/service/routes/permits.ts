@@ -8,7 +8,7 @@ import { ConflictError, InvalidRequestError, PayloadTooLargeError } from "../htt
 import { renderPermitPdf } from "../pdf";
 import type { PermitService } from "../domain/permits";
 import type { PermitView } from "../domain/views";
-import type { Store } from "../store";
+import { PERMIT_STATUSES, type Store } from "../store";
 import { handler, officerOf } from "./middleware";
 
 export const MAX_BATCH = 500;
@@ -24,11 +24,28 @@ const nonComplianceBody = z.object({
   note: z.string().max(2000).optional(),
 });
 
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+/** GET /permits's query: a comma-separated list of statuses (any case), text to search, page size, cursor. */
+const listQuery = z.object({
+  status: z
+    .string()
+    .transform((s) => s.toUpperCase().split(",").map((p) => p.trim()))
+    .pipe(z.array(z.enum(PERMIT_STATUSES, { error: `a status is one of ${PERMIT_STATUSES.join(", ")}` })))
+    .optional(),
+  q: z.string().max(200).optional(),
+  limit: z
+    .string()
+    .regex(/^\d+$/, "a whole number from 1 to 500")
+    .transform(Number)
+    .pipe(z.number().int().min(1, "at least 1").max(500, "at most 500"))
+    .optional(),
+  cursor: z.string().max(1000).optional(),
+});
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown, what = "request body"): T {
   const r = schema.safeParse(body);
   if (!r.success) {
     throw new InvalidRequestError(
-      "The request body is not valid.",
+      `The ${what} is not valid.`,
       r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })) as never,
     );
   }
@@ -127,17 +144,15 @@ export function permitRoutes(deps: { permits: PermitService; store: Store }): Ro
     "/",
     handler(async (req, res) => {
       const officer = officerOf(res);
-      const status = typeof req.query.status === "string" ? (req.query.status.toUpperCase().split(",") as never) : undefined;
+      const query = parseBody(listQuery, req.query, "query");
       const page = await store.listPermits({
         involvingCountry: officer.country,
-        status,
-        limit: req.query.limit ? Math.min(500, Math.max(1, Number(req.query.limit) || 50)) : 50,
-        cursor: typeof req.query.cursor === "string" ? req.query.cursor : undefined,
+        status: query.status,
+        search: query.q?.trim() || undefined,
+        limit: query.limit ?? 50,
+        cursor: query.cursor,
       });
-      const q = typeof req.query.q === "string" ? req.query.q.toLowerCase() : "";
-      const items = page.items
-        .filter((p) => !q || p.permitNumber.toLowerCase().includes(q) || p.documentJson.toLowerCase().includes(q))
-        .map((p) => ({
+      const items = page.items.map((p) => ({
           permitId: p.permitId, permitNumber: p.permitNumber, issuingCountry: p.issuingCountry, documentType: p.docType,
           exportingCountry: p.exportingCountry, importingCountry: p.importingCountry, validUntil: p.validUntil,
           status: p.status, failureReason: p.failureReason, createdAt: p.createdAt,

@@ -80,6 +80,11 @@ export type ListPermitsFilter = {
   status?: PermitStatus | readonly PermitStatus[];
   docType?: string;
   issuerOfficerId?: string;
+  /**
+   * Text the permit number or the document contains, ignoring case (on SQLite, of ASCII letters
+   * only). Pages are pages of matches.
+   */
+  search?: string;
   /** Page size, 1…500 (default 50). */
   limit?: number;
   /** `nextCursor` of the previous page. */

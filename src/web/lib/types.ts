@@ -5,7 +5,7 @@ import type { Verdict } from "../../sdk/verify";
 export type Role = "ADMIN" | "ISSUER" | "CUSTOMS";
 export type Officer = { id: string; country: string; role: Role; name: string; address: string; active?: boolean; externalKey?: boolean; createdAt?: string };
 
-export type PermitStatus = "PENDING" | "ISSUED" | "ENDORSED" | "USED" | "CANCELLED" | "REPLACED" | "EXPIRED" | "FAILED";
+export type PermitStatus = "PENDING" | "ISSUED" | "ENDORSED" | "USED" | "CANCELLED" | "REPLACED" | "FAILED";
 
 export type PermitView = {
   permitId: string;

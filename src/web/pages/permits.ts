@@ -19,7 +19,7 @@ if (page) main(page.main, page.officer!);
 function main(root: HTMLElement, officer: Officer): void {
   const q = h("input", { id: "search", type: "search", name: "q", placeholder: "number, name, species" });
   const status = h("select", { id: "status-filter", name: "status" }, h("option", { value: "" }, "any status"),
-    ["PENDING", "ISSUED", "ENDORSED", "USED", "CANCELLED", "REPLACED", "EXPIRED", "FAILED"].map((s) => h("option", { value: s }, s)));
+    ["PENDING", "ISSUED", "ENDORSED", "USED", "CANCELLED", "REPLACED", "FAILED"].map((s) => h("option", { value: s }, s)));
   const list = h("div", { id: "permit-list", "aria-live": "polite" });
   const detail = h("div", { id: "permit-detail" });
   replace(root,
@@ -33,16 +33,24 @@ function main(root: HTMLElement, officer: Officer): void {
     list, detail,
   );
 
-  async function load(): Promise<void> {
-    replace(list, h("p", { role: "status" }, "Loading…"));
+  /** The permits shown so far, and where the next page starts (`null`: all shown). */
+  let shown: PermitSummary[] = [];
+  let nextCursor: string | null = null;
+
+  async function load(more = false): Promise<void> {
+    if (!more) replace(list, h("p", { role: "status" }, "Loading…"));
     try {
       const params = new URLSearchParams({ limit: "200" });
       if (q.value.trim()) params.set("q", q.value.trim());
       if (status.value) params.set("status", status.value);
-      const { items } = await api<{ items: PermitSummary[] }>(`/permits?${params}`);
+      if (more && nextCursor) params.set("cursor", nextCursor);
+      const page = await api<{ items: PermitSummary[]; nextCursor: string | null }>(`/permits?${params}`);
+      shown = more ? [...shown, ...page.items] : page.items;
+      nextCursor = page.nextCursor;
+      const items = shown;
       if (!items.length) return void replace(list, h("p", {}, "No permits match."));
       replace(list, h("div", { class: "table-wrap" }, h("table", {},
-        h("caption", { class: "small" }, `${items.length} permit${items.length === 1 ? "" : "s"}`),
+        h("caption", { class: "small" }, `${items.length} permit${items.length === 1 ? "" : "s"}${nextCursor ? ", newest first; more below" : ""}`),
         h("thead", {}, h("tr", {}, ["Number", "Type", "Route", "Valid until", "Status", ""].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", {}, items.map((p) => h("tr", { "data-permit": p.permitId },
           h("td", {}, p.permitNumber),
@@ -52,7 +60,8 @@ function main(root: HTMLElement, officer: Officer): void {
           h("td", {}, statusBadge(p.status)),
           h("td", {}, h("button", { type: "button", class: "secondary", "aria-label": `Open permit ${p.permitNumber}`, onclick: () => void open(p.permitId) }, "Open")),
         ))),
-      )));
+      )),
+      nextCursor && h("p", {}, h("button", { type: "button", id: "more-permits", class: "secondary", onclick: () => void load(true) }, "Show older permits")));
     } catch (err) {
       replace(list, notice("error", messageOf(err)));
     }

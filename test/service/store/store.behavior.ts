@@ -192,6 +192,23 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       expect((await rejectionOf(store.listPermits({ cursor: "not-a-cursor" }))).name).to.equal("InvalidCursorError");
     });
 
+    it("searches the permit number and the document, ignoring case, before cutting pages", async () => {
+      const python = await store.insertPermit(newPermit({ permitNumber: "26CH-SEARCH-1", documentJson: JSON.stringify({ species: "Python reticulatus", note: "50%_off" }) }));
+      for (let i = 0; i < 4; i++) {
+        clock.advance(1000);
+        await store.insertPermit(newPermit({ permitNumber: `26CH-OTHER-${i}` }));
+      }
+      const ids = async (search: string, limit = 2) => (await store.listPermits({ search, limit })).items.map((p) => p.permitId);
+      expect(await ids("search-1")).to.deep.equal([python.permitId]); // the oldest, found with a page of 2
+      expect(await ids("PYTHON RETIC")).to.deep.equal([python.permitId]);
+      expect(await ids("0%_o")).to.deep.equal([python.permitId]);
+      expect(await ids("50_%")).to.deep.equal([]); // % and _ are text, not wildcards
+      expect(await ids("26ch-other", 10)).to.have.length(4);
+      const first = await store.listPermits({ search: "26CH-OTHER", limit: 3 });
+      const rest = await store.listPermits({ search: "26CH-OTHER", limit: 3, cursor: first.nextCursor! });
+      expect([...first.items, ...rest.items].map((p) => p.permitNumber)).to.deep.equal(["26CH-OTHER-3", "26CH-OTHER-2", "26CH-OTHER-1", "26CH-OTHER-0"]);
+    });
+
     it("changes status only from the expected statuses", async () => {
       const { permitId } = await store.insertPermit(newPermit());
       clock.advance(5000);

@@ -141,6 +141,11 @@ export async function listPermits(db: SqlExecutor, filter: ListPermitsFilter = {
   }
   if (filter.docType) add("doc_type = ?", filter.docType);
   if (filter.issuerOfficerId) add("issuer_officer_id = ?", filter.issuerOfficerId);
+  if (filter.search) {
+    // LIKE with the pattern's own % and _ taken literally.
+    const pattern = `%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    add("(LOWER(permit_number) LIKE ? ESCAPE '\\' OR LOWER(document) LIKE ? ESCAPE '\\')", pattern, pattern);
+  }
   if (filter.cursor) {
     const [createdAt, permitId] = decodeCursor(filter.cursor);
     add("(created_at < ? OR (created_at = ? AND permit_id < ?))", createdAt, createdAt, permitId);
