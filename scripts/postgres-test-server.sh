@@ -10,10 +10,13 @@
 # loopback port (trust authentication, loopback only, no fsync: it holds nothing worth keeping),
 # and prints `export TEST_DATABASE_URL=postgres://postgres@127.0.0.1:<port>/postgres`.
 # stop: stops that server and removes its directory. The state file (PG_TEST_STATE, default
-# /tmp/permit-registry-postgres-test.env) remembers which server `start` made.
+# /tmp/permit-registry-postgres-test-<checkout>.env, one per checkout) remembers which server
+# `start` made, so two checkouts on one machine (a CI clone next to a working tree) each stop
+# only their own.
 set -euo pipefail
 
-STATE_FILE="${PG_TEST_STATE:-/tmp/permit-registry-postgres-test.env}"
+CHECKOUT_ID="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P | sha256sum | cut -c1-12)"
+STATE_FILE="${PG_TEST_STATE:-/tmp/permit-registry-postgres-test-${CHECKOUT_ID}.env}"
 
 die() { echo "postgres-test-server: $*" >&2; exit 1; }
 say() { echo "postgres-test-server: $*" >&2; }

@@ -210,6 +210,9 @@ describe("web: officers' pages (Chromium)", function () {
     await page.waitForSelector("#chart-quantities");
     expect(await page.locator(".chart svg").count()).to.equal(5);
     expect(await page.textContent("#chart-status desc")).to.include("CANCELLED: 1");
+    const { total } = await apiCall<{ total: number }>(registry, registry.tokens.CH.admin, "GET", "/reports/summary");
+    expect(total).to.be.above(200); // the permits of the test above included
+    expect(await page.textContent(".lead")).to.include(`${total} permits in the registry`);
     await phoneScreenshot(page, "dashboard");
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.context().close();

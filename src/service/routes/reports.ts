@@ -1,4 +1,7 @@
-/** GET /api/v1/reports/annual?country=CH&year=2026&format=csv|json — officers of that country. */
+/**
+ * GET /api/v1/reports/annual?country=CH&year=2026&format=csv|json — officers of that country.
+ * GET /api/v1/reports/summary — counts over all of the officer's country's permits (the dashboard).
+ */
 import { Router } from "express";
 import { ForbiddenError, InvalidRequestError } from "../http/errors";
 import { ANNUAL_REPORT_COLUMNS, annualReport } from "../domain/reports";
@@ -22,6 +25,24 @@ export function reportRoutes(deps: { store: Store }): Router {
         res.type("text/csv").setHeader("Content-Disposition", `attachment; filename="annual-report-${country}-${year}.csv"`);
         res.send(toCsv(rows, [...ANNUAL_REPORT_COLUMNS]));
       } else res.json({ country, year, columns: ANNUAL_REPORT_COLUMNS, rows });
+    }),
+  );
+  router.get(
+    "/summary",
+    handler(async (_req, res) => {
+      const { country } = officerOf(res);
+      // The last 12 months, this one included, each listed even when it has no permit.
+      const now = new Date();
+      const months = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11 + i, 1)).toISOString().slice(0, 7));
+      const counts = await deps.store.countPermits(country, `${months[0]}-01`);
+      const perMonth = new Map(counts.byMonth.map((m) => [m.month, m.permits]));
+      res.json({
+        country,
+        total: counts.total,
+        byStatus: counts.byStatus,
+        byMonth: months.map((month) => ({ month, permits: perMonth.get(month) ?? 0 })),
+        partners: counts.partners.slice(0, 10),
+      });
     }),
   );
   return router;

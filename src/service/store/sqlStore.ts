@@ -47,6 +47,7 @@ export class SqlStore implements Store {
   getPermitStatus: Store["getPermitStatus"] = (id) => permits.getPermitStatus(this.db, id);
   getPermitByNumber: Store["getPermitByNumber"] = (country, number) => permits.getPermitByNumber(this.db, country, number);
   listPermits: Store["listPermits"] = (filter) => permits.listPermits(this.db, filter);
+  countPermits: Store["countPermits"] = (country, since) => permits.countPermits(this.db, country, since);
   updatePermitStatus: Store["updatePermitStatus"] = (id, patch, from) => permits.updatePermitStatus(this.db, this.now(), id, patch, from);
   getPermitLines: Store["getPermitLines"] = (id) => permits.getPermitLines(this.db, id);
   setLineExported: Store["setLineExported"] = (id, line, exported) => permits.setLineExported(this.db, id, line, exported);

@@ -9,6 +9,7 @@ import type {
   AuditRecord,
   IdempotencyRecord,
   ListPermitsFilter,
+  PermitCounts,
   NewAuditEntry,
   NewOfficer,
   NewOutboxEntry,
@@ -42,6 +43,8 @@ export interface Store {
   getPermit(permitId: string): Promise<PermitRecord | undefined>;
   getPermitByNumber(issuingCountry: string, permitNumber: string): Promise<PermitRecord | undefined>;
   listPermits(filter?: ListPermitsFilter): Promise<PermitPage>;
+  /** Counts of the permits `country` issued, exports or imports; months from `since` (an ISO date) on. */
+  countPermits(country: string, since: string): Promise<PermitCounts>;
   /** The permit's status alone (cheaper than `getPermit`, which reads the document too). */
   getPermitStatus(permitId: string): Promise<PermitStatus | undefined>;
   /**

@@ -91,6 +91,16 @@ export type ListPermitsFilter = {
   cursor?: string;
 };
 
+/** Counts over the permits a country issued, exports or imports (for the dashboard). */
+export type PermitCounts = {
+  total: number;
+  byStatus: Partial<Record<PermitStatus, number>>;
+  /** Permits recorded per month (`YYYY-MM`, UTC) from `since` on; months without any are absent. */
+  byMonth: { month: string; permits: number }[];
+  /** The other country of each export or import, most permits first. */
+  partners: { country: string; permits: number }[];
+};
+
 /** Newest first; `nextCursor` is `null` on the last page. */
 export type PermitPage = { items: PermitRecord[]; nextCursor: string | null };
 

@@ -31,6 +31,15 @@ export type PermitView = {
 
 export type PermitSummary = Pick<PermitView, "permitId" | "permitNumber" | "issuingCountry" | "documentType" | "exportingCountry" | "importingCountry" | "validUntil" | "status" | "failureReason" | "createdAt">;
 
+/** GET /reports/summary. */
+export type PermitCounts = {
+  country: string;
+  total: number;
+  byStatus: Partial<Record<PermitStatus, number>>;
+  byMonth: { month: string; permits: number }[];
+  partners: { country: string; permits: number }[];
+};
+
 type Num = string | number | bigint;
 export type Check = { result: "passed" | "failed" | "skipped"; reason: string };
 export type Verification = {

@@ -1,13 +1,14 @@
 /**
  * Dashboard: the country's permits per month, by status, top species and trade partners, and
- * exported against authorised quantities (from the annual-report rows, which carry both).
+ * exported against authorised quantities (from the annual-report rows, which carry both). The
+ * counts come from the service (over all of the country's permits, not a page of them).
  */
 import { api, messageOf } from "../lib/api";
 import { barChart, type Bar } from "../lib/charts";
 import { h, notice, replace } from "../lib/dom";
 import { country } from "../lib/format";
 import { mountPage } from "../lib/shell";
-import type { Officer, PermitSummary } from "../lib/types";
+import type { Officer, PermitCounts } from "../lib/types";
 
 type ReportRow = { taxon: string; quantity: number | null; quantityAuthorised: number; unit: string; exporter: string; importer: string; status: string };
 
@@ -22,29 +23,19 @@ const bump = (m: Map<string, number>, k: string, by = 1) => m.set(k, (m.get(k) ?
 async function main(root: HTMLElement, officer: Officer): Promise<void> {
   const year = new Date().getUTCFullYear();
   replace(root, h("h1", {}, "Dashboard"), h("p", { role: "status" }, "Loading…"));
-  let permits: PermitSummary[];
+  let counts: PermitCounts;
   let rows: ReportRow[];
   try {
-    [permits, rows] = await Promise.all([
-      api<{ items: PermitSummary[] }>("/permits?limit=500").then((r) => r.items),
+    [counts, rows] = await Promise.all([
+      api<PermitCounts>("/reports/summary"),
       api<{ rows: ReportRow[] }>(`/reports/annual?year=${year}`).then((r) => r.rows),
     ]);
   } catch (err) {
     return void replace(root, h("h1", {}, "Dashboard"), notice("error", messageOf(err)));
   }
 
-  const months = new Map<string, number>();
-  const now = new Date();
-  for (let i = 11; i >= 0; i--) months.set(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1)).toISOString().slice(0, 7), 0);
-  const statuses = new Map<string, number>();
-  const partners = new Map<string, number>();
-  for (const p of permits) {
-    const month = p.createdAt.slice(0, 7);
-    if (months.has(month)) bump(months, month);
-    bump(statuses, p.status);
-    const partner = p.exportingCountry === officer.country ? p.importingCountry : p.exportingCountry;
-    if (partner) bump(partners, country(partner));
-  }
+  const statuses = new Map(Object.entries(counts.byStatus));
+  const partners = new Map(counts.partners.map((p) => [country(p.country), p.permits]));
   const species = new Map<string, number>();
   const quantities = new Map<string, { authorised: number; exported: number }>();
   for (const r of rows) {
@@ -58,9 +49,9 @@ async function main(root: HTMLElement, officer: Officer): Promise<void> {
 
   replace(root,
     h("h1", {}, "Dashboard"),
-    h("p", { class: "lead" }, `${country(officer.country)}: ${permits.length} permit${permits.length === 1 ? "" : "s"} in the registry; species and quantities for ${year}.`),
+    h("p", { class: "lead" }, `${country(officer.country)}: ${counts.total} permit${counts.total === 1 ? "" : "s"} in the registry; species and quantities for ${year}.`),
     h("div", { class: "charts" },
-      barChart("chart-months", "Permits per month", [...months].map(([label, v]) => ({ label, values: [v] }))),
+      barChart("chart-months", "Permits per month", counts.byMonth.map((m) => ({ label: m.month, values: [m.permits] }))),
       barChart("chart-status", "Permits by status", top(statuses, 10)),
       barChart("chart-species", `Top species (${year}, line items)`, top(species, 8)),
       barChart("chart-partners", "Top trade partners", top(partners, 8)),

@@ -1,6 +1,7 @@
 /**
  * GET /api/v1/permits: the country's permits, newest first, filtered by status and searched by
- * text, in pages. Over real HTTP against a real service.
+ * text, in pages; GET /api/v1/reports/summary: counts over all of them. Over real HTTP against a
+ * real service.
  */
 import { expect } from "chai";
 import { dumpLogsOnFailure, expectProblem, sample, startTestService, type Api, type Credentials, type TestService } from "./harness";
@@ -68,6 +69,29 @@ describe("GET /permits: search, status filter and pages", function () {
     const filtered = (await list(`q=LIST${tag}&limit=500&status=${some.toLowerCase()},USED`)).items;
     expect(filtered.map((p) => p.permitNumber)).to.deep.equal(all.filter((p) => p.status === some).map((p) => p.permitNumber));
     expect((await list(`q=LIST${tag}&status=CANCELLED`)).items).to.deep.equal([]);
+  });
+
+  it("counts all of the country's permits for the dashboard, more than one page of them", async () => {
+    const summary = async (token: string) => {
+      const res = await api.get("/api/v1/reports/summary", { token });
+      expect(res.status, res.text).to.equal(200);
+      return res.body;
+    };
+    const ch = await summary(c.CH.admin);
+    const listed = (await list("limit=500")).items;
+    expect(listed.length).to.be.at.least(numbers.length);
+    expect(ch.total).to.equal(listed.length);
+    expect(ch.total).to.be.above((await list("limit=10")).items.length);
+    const byStatus = new Map<string, number>();
+    for (const p of listed) byStatus.set(p.status, (byStatus.get(p.status) ?? 0) + 1);
+    expect(ch.byStatus).to.deep.equal(Object.fromEntries(byStatus));
+    expect(ch.byMonth).to.have.length(12);
+    expect(ch.byMonth[11]).to.deep.equal({ month: new Date().toISOString().slice(0, 7), permits: listed.length });
+    expect(ch.byMonth.slice(0, 11).every((m: { permits: number }) => m.permits === 0)).to.equal(true);
+    expect(ch.partners).to.deep.equal([{ country: "JP", permits: listed.length }]);
+    expect((await summary(c.JP.customs)).partners).to.deep.equal([{ country: "CH", permits: listed.length }]);
+    expect((await summary(c.SG.issuer)).total).to.equal(0);
+    expectProblem(await api.get("/api/v1/reports/summary"), 401);
   });
 
   it("refuses a query it cannot honour with 400, naming each parameter", async () => {

@@ -209,6 +209,28 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       expect([...first.items, ...rest.items].map((p) => p.permitNumber)).to.deep.equal(["26CH-OTHER-3", "26CH-OTHER-2", "26CH-OTHER-1", "26CH-OTHER-0"]);
     });
 
+    it("counts a country's permits by status, per month from a date on, and per trade partner", async () => {
+      const day = 24 * 3600 * 1000;
+      // 2026-03-01: CH→FR ×2 (one ISSUED); 2026-04-15: CH→JP, FR→CH, JP→FR (CH not involved).
+      await store.insertPermit(newPermit());
+      const issued = await store.insertPermit(newPermit());
+      await store.updatePermitStatus(issued.permitId, { status: "ISSUED" });
+      clock.advance(45 * day);
+      await store.insertPermit(newPermit({ importingCountry: "JP" }));
+      await store.insertPermit(newPermit({ issuingCountry: "FR", exportingCountry: "FR", importingCountry: "CH" }));
+      await store.insertPermit(newPermit({ issuingCountry: "JP", exportingCountry: "JP", importingCountry: "FR" }));
+      const ch = await store.countPermits("CH", "2026-01-01");
+      expect(ch).to.deep.equal({
+        total: 4,
+        byStatus: { PENDING: 3, ISSUED: 1 },
+        byMonth: [{ month: "2026-03", permits: 2 }, { month: "2026-04", permits: 2 }],
+        partners: [{ country: "FR", permits: 3 }, { country: "JP", permits: 1 }],
+      });
+      expect((await store.countPermits("CH", "2026-04-01")).byMonth).to.deep.equal([{ month: "2026-04", permits: 2 }]);
+      expect((await store.countPermits("FR", "2026-01-01")).partners).to.deep.equal([{ country: "CH", permits: 3 }, { country: "JP", permits: 1 }]);
+      expect(await store.countPermits("SG", "2026-01-01")).to.deep.equal({ total: 0, byStatus: {}, byMonth: [], partners: [] });
+    });
+
     it("changes status only from the expected statuses", async () => {
       const { permitId } = await store.insertPermit(newPermit());
       clock.advance(5000);

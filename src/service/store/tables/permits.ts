@@ -2,7 +2,7 @@
 import type { SqlExecutor, SqlParam, Row } from "../driver";
 import { DuplicatePermitError, InvalidCursorError, RecordNotFoundError } from "../errors";
 import { str, strOrNull, toBigInt, toNumber, toNumberOrNull } from "../rows";
-import type { ListPermitsFilter, NewPermit, PermitLine, PermitPage, PermitRecord, PermitStatus, PermitStatusPatch } from "../types";
+import type { ListPermitsFilter, NewPermit, PermitCounts, PermitLine, PermitPage, PermitRecord, PermitStatus, PermitStatusPatch } from "../types";
 
 const toPermit = (r: Row): PermitRecord => ({
   permitId: str(r.permit_id),
@@ -158,6 +158,29 @@ export async function listPermits(db: SqlExecutor, filter: ListPermitsFilter = {
   );
   const items = rows.slice(0, limit).map(toPermit);
   return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null };
+}
+
+export async function countPermits(db: SqlExecutor, country: string, since: string): Promise<PermitCounts> {
+  const involving = "(issuing_country = ? OR exporting_country = ? OR importing_country = ?)";
+  const c = [country, country, country];
+  const [statuses, months, partners] = await Promise.all([
+    db.all(`SELECT status, COUNT(*) AS n FROM permits WHERE ${involving} GROUP BY status`, c),
+    db.all(`SELECT SUBSTR(created_at, 1, 7) AS month, COUNT(*) AS n FROM permits WHERE ${involving} AND created_at >= ? GROUP BY 1 ORDER BY 1`, [...c, since]),
+    db.all(
+      `SELECT partner, COUNT(*) AS n FROM (
+         SELECT CASE WHEN exporting_country = ? THEN importing_country ELSE exporting_country END AS partner FROM permits WHERE ${involving}
+       ) AS involved WHERE partner IS NOT NULL AND partner <> ? GROUP BY partner ORDER BY n DESC, partner`,
+      [country, ...c, country],
+    ),
+  ]);
+  const byStatus: PermitCounts["byStatus"] = {};
+  for (const r of statuses) byStatus[str(r.status) as PermitStatus] = toNumber(r.n);
+  return {
+    total: Object.values(byStatus).reduce((a, b) => a + (b ?? 0), 0),
+    byStatus,
+    byMonth: months.map((r) => ({ month: str(r.month), permits: toNumber(r.n) })),
+    partners: partners.map((r) => ({ country: str(r.partner), permits: toNumber(r.n) })),
+  };
 }
 
 export async function updatePermitStatus(
