@@ -1,4 +1,4 @@
-/** What the REST API answers, as the pages read it (JSON: bigints arrive as strings). */
+/** What the REST API answers, as the pages read it (JSON: bigints arrive as strings). test/web/api-types.check.ts checks these against the service's types. */
 import type { PermitDocument } from "../../sdk/document";
 import type { Verdict } from "../../sdk/verify";
 
