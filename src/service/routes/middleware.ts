@@ -1,10 +1,24 @@
 /** Request ids, bearer-token authentication and the audit trail of state-changing requests. */
 import { randomUUID } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { z } from "zod";
 import { MalformedTokenError } from "../auth/errors";
 import { hashToken, parseBearerToken } from "../auth/tokens";
-import { UnauthenticatedError } from "../http/errors";
+import { InvalidRequestError, UnauthenticatedError } from "../http/errors";
 import type { OfficerRecord, Store } from "../store";
+
+/**
+ * A request's body or query checked against its schema: the parsed value, or a 400 naming each
+ * field that is wrong (`path`, zod's issue `code` as `rule`, `message`).
+ */
+export function parseRequest<T>(schema: z.ZodType<T>, value: unknown, what: "request body" | "query" = "request body"): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new InvalidRequestError(
+    `The ${what} is not valid.`,
+    r.error.issues.map((i) => ({ path: i.path.map(String).join("."), rule: i.code, message: i.message })),
+  );
+}
 
 /** The authenticated officer of a request (set by `authenticate`). */
 export const officerOf = (res: Response): OfficerRecord => res.locals.officer as OfficerRecord;

@@ -1,11 +1,10 @@
 /** /api/v1/officers and /api/v1/audit: an authority admin manages its country's officers and exports the audit log. */
 import { Router } from "express";
 import { z } from "zod";
-import { InvalidRequestError } from "../http/errors";
 import type { OfficerService } from "../domain/officers";
 import { requireRole } from "../domain/permits";
 import type { Store } from "../store";
-import { handler, officerOf } from "./middleware";
+import { handler, officerOf, parseRequest } from "./middleware";
 
 const addBody = z.object({
   name: z.string().min(1).max(200),
@@ -13,15 +12,30 @@ const addBody = z.object({
   address: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
 });
 
+/** An ISO 8601 date (midnight UTC) or date-time with its offset, as a UTC ISO timestamp (what the log stores). */
+const instant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, "an ISO 8601 date (2026-03-01) or date-time with its offset (2026-03-01T12:00:00Z)")
+  .transform((s, ctx) => {
+    const [y, m, d] = s.slice(0, 10).split("-").map(Number) as [number, number, number];
+    const t = Date.parse(s);
+    // Date.parse rolls 2026-02-30 over to March: the day must exist in its month.
+    if (Number.isNaN(t) || new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d) {
+      ctx.addIssue({ code: "custom", message: "not a date that exists" });
+      return z.NEVER;
+    }
+    return new Date(t).toISOString();
+  });
+/** format: json (the default) or csv; from inclusive, to exclusive. */
+const exportQuery = z.object({ format: z.enum(["json", "csv"]).default("json"), from: instant.optional(), to: instant.optional() });
+
 export function officerRoutes(deps: { officers: OfficerService }): Router {
   const router = Router();
   router.get("/", handler(async (req, res) => void res.json({ items: await deps.officers.list(officerOf(res), req.query.includeRemoved === "true") })));
   router.post(
     "/",
     handler(async (req, res) => {
-      const parsed = addBody.safeParse(req.body);
-      if (!parsed.success) throw new InvalidRequestError("The request body is not valid.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) as never);
-      const { officer, token } = await deps.officers.add(officerOf(res), parsed.data as never);
+      const { officer, token } = await deps.officers.add(officerOf(res), parseRequest(addBody, req.body) as never);
       res.locals.audit = { detail: { officerId: officer.id, role: officer.role, address: officer.address } };
       res.status(201).json({ officer, token });
     }),
@@ -52,12 +66,9 @@ export function auditRoutes(deps: { store: Store }): Router {
     handler(async (req, res) => {
       const admin = officerOf(res);
       requireRole(admin, "ADMIN", "export the audit log");
-      const rows = await deps.store.exportAudit({
-        country: admin.country,
-        from: typeof req.query.from === "string" ? req.query.from : undefined,
-        to: typeof req.query.to === "string" ? req.query.to : undefined,
-      });
-      if (req.query.format === "csv") {
+      const query = parseRequest(exportQuery, req.query, "query");
+      const rows = await deps.store.exportAudit({ country: admin.country, from: query.from, to: query.to });
+      if (query.format === "csv") {
         res.type("text/csv").setHeader("Content-Disposition", `attachment; filename="audit-${admin.country}.csv"`);
         res.send(toCsv(rows as never, ["id", "at", "requestId", "officerId", "role", "country", "action", "permitId", "result", "txHash", "detail"]));
       } else res.json({ items: rows });

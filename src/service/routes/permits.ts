@@ -9,7 +9,7 @@ import { renderPermitPdf } from "../pdf";
 import type { PermitService } from "../domain/permits";
 import type { PermitView } from "../domain/views";
 import { PERMIT_STATUSES, type Store } from "../store";
-import { handler, officerOf } from "./middleware";
+import { handler, officerOf, parseRequest } from "./middleware";
 
 export const MAX_BATCH = 500;
 
@@ -40,17 +40,6 @@ const listQuery = z.object({
     .optional(),
   cursor: z.string().max(1000).optional(),
 });
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown, what = "request body"): T {
-  const r = schema.safeParse(body);
-  if (!r.success) {
-    throw new InvalidRequestError(
-      `The ${what} is not valid.`,
-      r.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })) as never,
-    );
-  }
-  return r.data;
-}
 
 export function permitRoutes(deps: { permits: PermitService; store: Store }): Router {
   const { permits, store } = deps;
@@ -144,7 +133,7 @@ export function permitRoutes(deps: { permits: PermitService; store: Store }): Ro
     "/",
     handler(async (req, res) => {
       const officer = officerOf(res);
-      const query = parseBody(listQuery, req.query, "query");
+      const query = parseRequest(listQuery, req.query, "query");
       const page = await store.listPermits({
         involvingCountry: officer.country,
         status: query.status,
@@ -200,7 +189,7 @@ export function permitRoutes(deps: { permits: PermitService; store: Store }): Ro
   router.post(
     "/:id/endorsements",
     handler(async (req, res) => {
-      const body = parseBody(endorsementBody, req.body);
+      const body = parseRequest(endorsementBody, req.body);
       const view = await permits.endorse(officerOf(res), req.params.id as string, body);
       res.locals.audit = { permitId: view.permitId, txHash: view.history.at(-1)?.txHash, detail: { transportDocument: body.transportDocument ?? null, port: body.port ?? null } };
       res.status(201).json(view);
@@ -217,7 +206,7 @@ export function permitRoutes(deps: { permits: PermitService; store: Store }): Ro
   router.post(
     "/:id/cancel",
     handler(async (req, res) => {
-      const { reason } = parseBody(cancelBody, req.body);
+      const { reason } = parseRequest(cancelBody, req.body);
       const view = await permits.cancel(officerOf(res), req.params.id as string, reason);
       res.locals.audit = { permitId: view.permitId, txHash: view.history.at(-1)?.txHash, detail: { reason } };
       res.json(view);
@@ -233,7 +222,7 @@ export function permitRoutes(deps: { permits: PermitService; store: Store }): Ro
   router.post(
     "/:id/non-compliance",
     handler(async (req, res) => {
-      const body = parseBody(nonComplianceBody, req.body);
+      const body = parseRequest(nonComplianceBody, req.body);
       const view = await permits.recordNonCompliance(officerOf(res), req.params.id as string, body.reason);
       res.locals.audit = { permitId: view.permitId, txHash: view.history.at(-1)?.txHash, detail: { reason: body.reason, note: body.note ?? null } };
       res.status(201).json(view);

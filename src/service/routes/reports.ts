@@ -19,9 +19,11 @@ export function reportRoutes(deps: { store: Store }): Router {
       const year = Number(req.query.year ?? new Date().getUTCFullYear());
       if (!/^[A-Z]{2}$/.test(country)) throw new InvalidRequestError("`country` must be an ISO 3166-1 alpha-2 code.");
       if (!Number.isInteger(year) || year < 1975 || year > 2200) throw new InvalidRequestError("`year` must be a year, e.g. 2026.");
+      const format = req.query.format ?? "json";
+      if (format !== "json" && format !== "csv") throw new InvalidRequestError("`format` is `json` (the default) or `csv`.", [{ path: "format", rule: "enum", message: "json or csv" }]);
       if (country !== officer.country) throw new ForbiddenError(`Officers of ${officer.country} may only report for ${officer.country}.`);
       const rows = await annualReport(deps.store, country, year);
-      if (req.query.format === "csv") {
+      if (format === "csv") {
         res.type("text/csv").setHeader("Content-Disposition", `attachment; filename="annual-report-${country}-${year}.csv"`);
         res.send(toCsv(rows, [...ANNUAL_REPORT_COLUMNS]));
       } else res.json({ country, year, columns: ANNUAL_REPORT_COLUMNS, rows });

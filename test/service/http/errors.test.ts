@@ -43,6 +43,22 @@ describe("REST API error statuses", function () {
   afterEach(dumpLogsOnFailure(() => svc));
 
   describe("400 malformed request", () => {
+    it("an audit export or annual report asked for in a form the service does not have, or with dates it cannot read", async () => {
+      const paths = (res: Parameters<typeof expectProblem>[0]) => expectProblem(res, 400).errors.map((e: { path: string }) => e.path);
+      expect(paths(await api.get("/api/v1/audit?format=xml&from=yesterday&to=2026-02-30", { token: c.CH.admin }))).to.have.members(["format", "from", "to"]);
+      expect(paths(await api.get("/api/v1/reports/annual?format=pdf", { token: c.CH.admin }))).to.deep.equal(["format"]);
+      // What it can read, it reads as instants: from inclusive, to exclusive, any offset.
+      const items = async (query: string) => (await api.get(`/api/v1/audit?${query}`, { token: c.CH.admin })).body.items as { at: string }[];
+      const all = await items("format=json");
+      expect(all.length).to.be.above(0);
+      expect(await items("from=2000-01-01")).to.deep.equal(all);
+      expect(await items("to=2000-01-01")).to.deep.equal([]);
+      const first = all[0]!.at;
+      const shifted = new Date(Date.parse(first) + 2 * 3600_000).toISOString().replace("Z", "+02:00"); // the same instant at +02:00
+      expect((await items(`from=${encodeURIComponent(shifted)}`))[0]!.at).to.equal(first);
+      expect((await items(`to=${encodeURIComponent(shifted)}`)).map((e) => e.at)).to.not.include(first);
+    });
+
     it("a body that is not JSON", async () => {
       const res = await api.post("/api/v1/permits", { token: c.CH.issuer, raw: '{"documentType": "CITES_EXPORT_PERMIT",' });
       expect(expectProblem(res, 400).detail).to.match(/not valid JSON/);
