@@ -9,8 +9,8 @@
  * - `draft(bodies)`: a batch of permit documents to issue, validated, salted and hashed
  *   (`draftPermit`); the service signs and stores them.
  * A process that dies is replaced and its requests fail (the route then works on the main
- * thread); nothing hangs. One that keeps dying at start (a broken install, no memory) is started
- * again after a growing pause, not in a loop; while no process runs, requests fail at once.
+ * thread); nothing hangs. One that dies before it has loaded (a broken install, no memory) is
+ * started again after a growing pause, not in a loop; while no process runs, requests fail at once.
  *
  * Processes, not worker threads: the native secp256k1 addon keeps a process-wide static
  * reference to the JavaScript environment that loaded it, so a worker thread that loaded it and
@@ -34,7 +34,7 @@ export type ReadRequest =
   | { setup: { database: DatabaseConfig } }
   | { state: MirrorPublication }
   | { close: true };
-export type ReadResponse = { id: number; reading: PermitReading } | ({ id: number } & MirrorAnswer) | { id: number; drafts: DraftResult[] } | { id: number; error: string };
+export type ReadResponse = { ready: true } | { id: number; reading: PermitReading } | ({ id: number } & MirrorAnswer) | { id: number; drafts: DraftResult[] } | { id: number; error: string };
 
 /** Permit documents per draft request (a few milliseconds of a helper's time). */
 export const DRAFT_CHUNK = 25;
@@ -47,10 +47,9 @@ type Waiter = { resolve: (r: never) => void; reject: (e: Error) => void };
 type Slot = {
   child: ChildProcess;
   pending: Map<number, Waiter>;
-  startedAt: number;
-  /** Whether the process has answered anything (then it did start). */
-  answered: boolean;
-  /** Stops in a row of processes in this place that died at start without answering. */
+  /** Whether the process said it has loaded (a stop after that is a crash, not a failed start). */
+  ready: boolean;
+  /** Stops in a row of processes in this place that died before they had loaded. */
   failedStarts: number;
   /** Set while waiting to start the next process in this place. */
   restart?: NodeJS.Timeout;
@@ -72,8 +71,6 @@ export type ReadPoolOptions = {
   execArgv?: string[];
 };
 
-/** A process that stops within this long of its start, without having answered, failed to start. */
-const START_WINDOW_MS = 5_000;
 /** Pause before starting again after the first failed start; doubled after each one, up to the maximum. */
 const FIRST_RESTART_PAUSE_MS = 1_000;
 const MAX_RESTART_PAUSE_MS = 60_000;
@@ -105,12 +102,15 @@ export class ReadPool {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       execArgv: this.#options.execArgv ?? [],
     });
-    const slot: Slot = { child, pending: new Map(), startedAt: Date.now(), answered: false, failedStarts };
+    const slot: Slot = { child, pending: new Map(), ready: false, failedStarts };
     // Idle processes never keep the service alive.
     child.unref();
     child.channel?.unref();
     child.on("message", (m: ReadResponse) => {
-      slot.answered = true;
+      if ("ready" in m) {
+        slot.ready = true;
+        return;
+      }
       const waiter = slot.pending.get(m.id);
       if (!waiter) return;
       slot.pending.delete(m.id);
@@ -141,8 +141,8 @@ export class ReadPool {
       slot.pending.clear();
       const index = this.#slots.indexOf(slot);
       if (this.#closed || index < 0) return;
-      const failedStart = !slot.answered && Date.now() - slot.startedAt < START_WINDOW_MS;
-      if (!failedStart) {
+      // A process that had loaded crashed (e.g. on one request): start another at once.
+      if (slot.ready) {
         this.#options.log?.(`read pool: process stopped (${why}); starting another`);
         this.#slots[index] = this.#spawn(0);
         return this.#pump();
@@ -166,6 +166,11 @@ export class ReadPool {
     child.on("error", (err) => replace(err.message));
     child.on("exit", (code, signal) => replace(signal ? `signal ${signal}` : `exit code ${code}`));
     return slot;
+  }
+
+  /** How many processes have loaded and take requests (for operators and tests). */
+  get readyCount(): number {
+    return this.#slots.filter((s) => s.restart === undefined && s.ready && s.child.connected).length;
   }
 
   /** The running helper processes' ids (for operators and tests). */

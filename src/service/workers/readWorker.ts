@@ -66,3 +66,5 @@ process.on("message", (request: ReadRequest) => {
 });
 // The service went away (even by kill -9): nothing left to serve.
 process.on("disconnect", () => process.exit(0));
+// Loaded: a stop from now on is a crash, not a failed start (the pool restarts it at once).
+send({ ready: true });

@@ -33,18 +33,29 @@ function main(root: HTMLElement, officer: Officer): void {
     list, detail,
   );
 
-  /** The permits shown so far, and where the next page starts (`null`: all shown). */
+  /**
+   * The permits shown so far, the query they answer (older pages use it, not what the form says
+   * now) and where the next page starts (`null`: all shown). Only the latest load's answer counts.
+   */
   let shown: PermitSummary[] = [];
+  let shownQuery = new URLSearchParams();
   let nextCursor: string | null = null;
+  let latest = 0;
 
   async function load(more = false): Promise<void> {
+    const ticket = ++latest;
+    const moreButton = list.querySelector<HTMLButtonElement>("#more-permits");
+    if (more && moreButton) moreButton.disabled = true;
     if (!more) replace(list, h("p", { role: "status" }, "Loading…"));
     try {
-      const params = new URLSearchParams({ limit: "200" });
-      if (q.value.trim()) params.set("q", q.value.trim());
-      if (status.value) params.set("status", status.value);
-      if (more && nextCursor) params.set("cursor", nextCursor);
+      const params = new URLSearchParams(more ? shownQuery : { limit: "200" });
+      if (!more) {
+        if (q.value.trim()) params.set("q", q.value.trim());
+        if (status.value) params.set("status", status.value);
+      } else if (nextCursor) params.set("cursor", nextCursor);
       const page = await api<{ items: PermitSummary[]; nextCursor: string | null }>(`/permits?${params}`);
+      if (ticket !== latest) return; // a newer search (or reload) has the list now
+      if (!more) shownQuery = params;
       shown = more ? [...shown, ...page.items] : page.items;
       nextCursor = page.nextCursor;
       const items = shown;
@@ -63,7 +74,13 @@ function main(root: HTMLElement, officer: Officer): void {
       )),
       nextCursor && h("p", {}, h("button", { type: "button", id: "more-permits", class: "secondary", onclick: () => void load(true) }, "Show older permits")));
     } catch (err) {
-      replace(list, notice("error", messageOf(err)));
+      if (ticket !== latest) return;
+      // The permits already shown stay; the button can try again.
+      if (more && moreButton) {
+        moreButton.disabled = false;
+        list.querySelector(".notice")?.remove();
+        moreButton.before(notice("error", messageOf(err)));
+      } else replace(list, notice("error", messageOf(err)));
     }
   }
 

@@ -107,6 +107,22 @@ describe("read pool: permits read in helper processes", function () {
     }
   });
 
+  it("a process that had loaded and then dies is a crash, not a failed start: another starts at once", async () => {
+    const logged: string[] = [];
+    const pool = new ReadPool(1, { log: (m) => logged.push(m) });
+    try {
+      for (let i = 0; i < 300 && pool.readyCount < 1; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(pool.readyCount).to.equal(1);
+      const [pid] = pool.pids;
+      process.kill(pid!, "SIGKILL"); // before it answered anything, as a crash on its first request would
+      for (let i = 0; i < 300 && (pool.readyCount < 1 || pool.pids[0] === pid); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(logged).to.deep.equal(["read pool: process stopped (signal SIGKILL); starting another"]);
+      expect((await pool.read(qr)).outcome).to.equal("SIGNED");
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("refuses work once closed, with a typed error", async () => {
     const closing = new ReadPool(1);
     await closing.close();
