@@ -78,7 +78,7 @@ export const openApiDocument = {
           { name: "q", in: "query", description: "Text the permit number or the document contains (ignoring case); pages are pages of matches", schema: { type: "string", maxLength: 200 } },
           { name: "cursor", in: "query", description: "`nextCursor` of the previous page", schema: { type: "string" } },
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 50 } },
-        ], responses: { "200": { description: "a page, newest first: `items` and `nextCursor` (null on the last page)" }, ...errors(400, 401, 422) } },
+        ], responses: { "200": { description: "a page, newest first: `items` and `nextCursor` (null on the last page)" }, ...errors(400, 401) } },
     },
     "/permits/{id}": { get: { summary: "The permit: status, lines, history, links", security: auth, parameters: [id], responses: { "200": permitOut, ...errors(401, 404) } } },
     "/permits/{id}/qr.png": { get: { summary: "The permit's QR code (PNG)", security: auth, parameters: [id], responses: { "200": { description: "image/png" }, ...errors(401, 404) } } },

@@ -8,7 +8,7 @@ import { ConflictError, InvalidRequestError, PayloadTooLargeError } from "../htt
 import { renderPermitPdf } from "../pdf";
 import type { PermitService } from "../domain/permits";
 import type { PermitView } from "../domain/views";
-import { PERMIT_STATUSES, type Store } from "../store";
+import { InvalidCursorError, PERMIT_STATUSES, type Store } from "../store";
 import { handler, officerOf, parseRequest } from "./middleware";
 
 export const MAX_BATCH = 500;
@@ -134,13 +134,13 @@ export function permitRoutes(deps: { permits: PermitService; store: Store }): Ro
     handler(async (req, res) => {
       const officer = officerOf(res);
       const query = parseRequest(listQuery, req.query, "query");
-      const page = await store.listPermits({
-        involvingCountry: officer.country,
-        status: query.status,
-        search: query.q?.trim() || undefined,
-        limit: query.limit ?? 50,
-        cursor: query.cursor,
-      });
+      const page = await store
+        .listPermits({ involvingCountry: officer.country, status: query.status, search: query.q?.trim() || undefined, limit: query.limit ?? 50, cursor: query.cursor })
+        .catch((err: unknown) => {
+          // A cursor this store did not hand out is a malformed query, like the other parameters.
+          if (err instanceof InvalidCursorError) throw new InvalidRequestError("The query is not valid.", [{ path: "cursor", rule: "cursor", message: err.shortMessage }], { cause: err });
+          throw err;
+        });
       const items = page.items.map((p) => ({
           permitId: p.permitId, permitNumber: p.permitNumber, issuingCountry: p.issuingCountry, documentType: p.docType,
           exportingCountry: p.exportingCountry, importingCountry: p.importingCountry, validUntil: p.validUntil,
