@@ -10,6 +10,7 @@ import path from "node:path";
 import { parseEventLogs, type Hex } from "viem";
 import { permitRegistryAbi } from "../../src/sdk/chain";
 import { startService, type ServiceHandle } from "../../src/service/server";
+import { waitForCommonHead } from "../../src/network";
 import { rpcUrlOf } from "../../src/network/rpc";
 import { gethAvailable, haltChain, permitDocument, resumeChain, startTestNetwork, type TestNetwork } from "./harness";
 
@@ -80,11 +81,16 @@ describe("the service on a 3-validator Clique network", function () {
 
     await resumeChain(n);
     const deadline = Date.now() + 90_000;
+    let anchoredBy = 0n;
     for (;;) {
-      const statuses = await Promise.all(
-        ids.map(async (id) => ((await (await fetch(`${service!.url}/api/v1/permits/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string }).status),
+      const views = await Promise.all(
+        ids.map(async (id) => (await (await fetch(`${service!.url}/api/v1/permits/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string; blockNumber: number | null }),
       );
-      if (statuses.every((s) => s === "ISSUED")) break;
+      const statuses = views.map((v) => v.status);
+      if (statuses.every((s) => s === "ISSUED")) {
+        anchoredBy = BigInt(Math.max(...views.map((v) => v.blockNumber ?? 0)));
+        break;
+      }
       if (Date.now() > deadline) {
         // What to look at: did the chain move again, and what does the outbox say?
         const heads = await Promise.all([0, 1, 2].map((i) => n.client(i).getBlockNumber().then(String, () => "down")));
@@ -96,7 +102,9 @@ describe("the service on a 3-validator Clique network", function () {
       }
       await new Promise((r) => setTimeout(r, 500));
     }
-    // Exactly once on chain: one PermitIssued per permit, on every node.
+    // Exactly once on chain: one PermitIssued per permit, on every node, once every node has the
+    // blocks the service saw them in (the service reads one node; the others may be a block behind).
+    await waitForCommonHead(n.state(), n.running(), { minNumber: anchoredBy, timeoutMs: 30_000 });
     for (const node of [0, 1, 2]) {
       const logs = await n.client(node).getLogs({ address: n.deployment.registry.address, fromBlock: 0n, toBlock: "latest" });
       const issued = parseEventLogs({ abi: permitRegistryAbi, logs, eventName: "PermitIssued" });
