@@ -26,8 +26,10 @@ const instant = z
     }
     return new Date(t).toISOString();
   });
-/** format: json (the default) or csv; from inclusive, to exclusive. */
-const exportQuery = z.object({ format: z.enum(["json", "csv"]).default("json"), from: instant.optional(), to: instant.optional() });
+/** How an export (audit log, annual report) is answered: json (the default) or csv. */
+export const exportFormat = z.enum(["json", "csv"]).default("json");
+/** from inclusive, to exclusive. */
+const exportQuery = z.object({ format: exportFormat, from: instant.optional(), to: instant.optional() });
 
 export function officerRoutes(deps: { officers: OfficerService }): Router {
   const router = Router();

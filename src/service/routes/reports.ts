@@ -3,11 +3,12 @@
  * GET /api/v1/reports/summary — counts over all of the officer's country's permits (the dashboard).
  */
 import { Router } from "express";
+import { z } from "zod";
 import { ForbiddenError, InvalidRequestError } from "../http/errors";
 import { ANNUAL_REPORT_COLUMNS, annualReport } from "../domain/reports";
 import type { Store } from "../store";
-import { handler, officerOf } from "./middleware";
-import { toCsv } from "./officers";
+import { handler, officerOf, parseRequest } from "./middleware";
+import { exportFormat, toCsv } from "./officers";
 
 export function reportRoutes(deps: { store: Store }): Router {
   const router = Router();
@@ -19,8 +20,7 @@ export function reportRoutes(deps: { store: Store }): Router {
       const year = Number(req.query.year ?? new Date().getUTCFullYear());
       if (!/^[A-Z]{2}$/.test(country)) throw new InvalidRequestError("`country` must be an ISO 3166-1 alpha-2 code.");
       if (!Number.isInteger(year) || year < 1975 || year > 2200) throw new InvalidRequestError("`year` must be a year, e.g. 2026.");
-      const format = req.query.format ?? "json";
-      if (format !== "json" && format !== "csv") throw new InvalidRequestError("`format` is `json` (the default) or `csv`.", [{ path: "format", rule: "enum", message: "json or csv" }]);
+      const { format } = parseRequest(z.object({ format: exportFormat }), { format: req.query.format }, "query");
       if (country !== officer.country) throw new ForbiddenError(`Officers of ${officer.country} may only report for ${officer.country}.`);
       const rows = await annualReport(deps.store, country, year);
       if (format === "csv") {

@@ -121,6 +121,9 @@ function decodeCursor(cursor: string): [string, string] {
   throw new InvalidCursorError(cursor);
 }
 
+/** Permits a country issued, exports or imports (its code three times as parameters). */
+const INVOLVING = "(issuing_country = ? OR exporting_country = ? OR importing_country = ?)";
+
 export async function listPermits(db: SqlExecutor, filter: ListPermitsFilter = {}): Promise<PermitPage> {
   const where: string[] = [];
   const params: SqlParam[] = [];
@@ -132,7 +135,7 @@ export async function listPermits(db: SqlExecutor, filter: ListPermitsFilter = {
   if (filter.importingCountry) add("importing_country = ?", filter.importingCountry);
   if (filter.involvingCountry) {
     const c = filter.involvingCountry;
-    add("(issuing_country = ? OR exporting_country = ? OR importing_country = ?)", c, c, c);
+    add(INVOLVING, c, c, c);
   }
   if (filter.status !== undefined) {
     const statuses = typeof filter.status === "string" ? [filter.status] : [...filter.status];
@@ -161,14 +164,13 @@ export async function listPermits(db: SqlExecutor, filter: ListPermitsFilter = {
 }
 
 export async function countPermits(db: SqlExecutor, country: string, since: string): Promise<PermitCounts> {
-  const involving = "(issuing_country = ? OR exporting_country = ? OR importing_country = ?)";
   const c = [country, country, country];
   const [statuses, months, partners] = await Promise.all([
-    db.all(`SELECT status, COUNT(*) AS n FROM permits WHERE ${involving} GROUP BY status`, c),
-    db.all(`SELECT SUBSTR(created_at, 1, 7) AS month, COUNT(*) AS n FROM permits WHERE ${involving} AND created_at >= ? GROUP BY 1 ORDER BY 1`, [...c, since]),
+    db.all(`SELECT status, COUNT(*) AS n FROM permits WHERE ${INVOLVING} GROUP BY status`, c),
+    db.all(`SELECT SUBSTR(created_at, 1, 7) AS month, COUNT(*) AS n FROM permits WHERE ${INVOLVING} AND created_at >= ? GROUP BY 1 ORDER BY 1`, [...c, since]),
     db.all(
       `SELECT partner, COUNT(*) AS n FROM (
-         SELECT CASE WHEN exporting_country = ? THEN importing_country ELSE exporting_country END AS partner FROM permits WHERE ${involving}
+         SELECT CASE WHEN exporting_country = ? THEN importing_country ELSE exporting_country END AS partner FROM permits WHERE ${INVOLVING}
        ) AS involved WHERE partner IS NOT NULL AND partner <> ? GROUP BY partner ORDER BY n DESC, partner`,
       [country, ...c, country],
     ),
