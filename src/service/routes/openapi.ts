@@ -75,7 +75,7 @@ export const openApiDocument = {
       },
       get: { summary: "List and search the officer's country's permits", security: auth, parameters: [
           { name: "status", in: "query", description: `Comma-separated, any case: ${PERMIT_STATUSES.join(", ")}`, schema: { type: "string" } },
-          { name: "q", in: "query", description: "Text the permit number or the document contains (ignoring case); pages are pages of matches", schema: { type: "string", maxLength: 200 } },
+          { name: "q", in: "query", description: "Text the permit number or a value of the document contains (ignoring case and accents; field names do not match); pages are pages of matches", schema: { type: "string", maxLength: 200 } },
           { name: "cursor", in: "query", description: "`nextCursor` of the previous page", schema: { type: "string" } },
           { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 50 } },
         ], responses: { "200": { description: "a page, newest first: `items` and `nextCursor` (null on the last page)" }, ...errors(400, 401) } },

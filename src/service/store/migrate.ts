@@ -26,6 +26,7 @@ export async function migrate(
       if (done.length > 0) return;
       try {
         await tx.exec(migration.sql(tx.dialect));
+        await migration.data?.(tx);
       } catch (err) {
         throw new MigrationFailedError(migration.version, migration.name, err);
       }

@@ -101,7 +101,7 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
     it("apply on a fresh database and report what they applied", async () => {
       const fresh = (await fixture.freshDatabase()).connect();
       drivers.push(fresh);
-      expect(await migrate(fresh)).to.deep.equal({ applied: [1, 2], current: 2 });
+      expect(await migrate(fresh)).to.deep.equal({ applied: [1, 2, 3], current: 3 });
     });
 
     it("2 puts an entry an earlier version left SENT back in the queue, where a claim finds it", async () => {
@@ -114,13 +114,46 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
         [hex32(), at, at],
       );
       await old.run("INSERT INTO outbox (kind, permit_id, payload, state, attempts, created_at, updated_at) VALUES ('ISSUE', 'p-mined', '{}', 'MINED', 1, ?, ?)", [at, at]);
-      expect(await migrate(old)).to.deep.equal({ applied: [2], current: 2 });
+      expect(await migrate(old, MIGRATIONS.slice(0, 2))).to.deep.equal({ applied: [2], current: 2 });
       const upgraded = new SqlStore(old, clock.now, old);
       const [claimed, ...more] = await upgraded.claimOutboxBatch({ limit: 10, leaseMs: 30_000 });
       expect(more).to.deep.equal([]);
       expect(claimed).to.include({ permitId: "p-sent", state: "QUEUED", attempts: 2 }); // re-claimed: checked on chain first
       expect(claimed).to.not.have.property("nonce");
       expect(await upgraded.countOutbox("MINED")).to.equal(1);
+    });
+
+    it("3 gives the permits an earlier version stored their search text, a chunk at a time", async () => {
+      const old = (await fixture.freshDatabase()).connect();
+      drivers.push(old);
+      await migrate(old, MIGRATIONS.slice(0, 2));
+      const at = "2026-03-01T09:00:00.000Z";
+      const insertOld = (p: NewPermit) =>
+        old.run(
+          `INSERT INTO permits (permit_id, issuing_country, permit_number, document, salt, document_hash, doc_type, status, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'ISSUED', ?, ?)`,
+          [p.permitId, p.issuingCountry, p.permitNumber, p.documentJson, p.salt, p.documentHash, p.docType, at, at],
+        );
+      const saoPaulo = newPermit({ permitNumber: "26BR-OLD-1", documentJson: JSON.stringify({ importer: { name: "Zoológico de São Paulo" } }) });
+      await insertOld(saoPaulo);
+      await old.transaction(async (tx) => {
+        for (let i = 0; i < 250; i++) {
+          const p = newPermit({ permitNumber: `26CH-OLD-${i}` });
+          await tx.run(
+            `INSERT INTO permits (permit_id, issuing_country, permit_number, document, salt, document_hash, doc_type, status, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'ISSUED', ?, ?)`,
+            [p.permitId, p.issuingCountry, p.permitNumber, p.documentJson, p.salt, p.documentHash, p.docType, at, at],
+          );
+        }
+      });
+      expect(await migrate(old)).to.deep.equal({ applied: [3], current: 3 });
+      const [{ n }] = await old.all<{ n: unknown }>("SELECT COUNT(*) AS n FROM permits WHERE search_text = ''");
+      expect(Number(n)).to.equal(0); // every one of the 251, past the first chunk of 200
+      const upgraded = new SqlStore(old, clock.now, old);
+      const found = async (search: string) => (await upgraded.listPermits({ search, limit: 500 })).items.map((p) => p.permitNumber);
+      expect(await found("zoologico de sao")).to.deep.equal(["26BR-OLD-1"]);
+      expect(await found("26ch-old-249")).to.deep.equal(["26CH-OLD-249"]);
+      expect(await found("cites_export")).to.have.length(250);
     });
 
     it("roll back a failing migration completely", async () => {
@@ -204,9 +237,23 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       expect(await ids("0%_o")).to.deep.equal([python.permitId]);
       expect(await ids("50_%")).to.deep.equal([]); // % and _ are text, not wildcards
       expect(await ids("26ch-other", 10)).to.have.length(4);
+      expect(await ids("species", 10)).to.deep.equal([]); // a field name, not a value
+      expect(await ids("12.5", 10)).to.have.length(4); // numbers are values too
       const first = await store.listPermits({ search: "26CH-OTHER", limit: 3 });
       const rest = await store.listPermits({ search: "26CH-OTHER", limit: 3, cursor: first.nextCursor! });
       expect([...first.items, ...rest.items].map((p) => p.permitNumber)).to.deep.equal(["26CH-OTHER-3", "26CH-OTHER-2", "26CH-OTHER-1", "26CH-OTHER-0"]);
+    });
+
+    it("searches without regard to case or accents in any script, also in a permit revived over a failed one", async () => {
+      const zoo = await store.insertPermit(newPermit({ permitNumber: "26AT-0001", documentJson: JSON.stringify({ importer: { name: "Tiergarten Schönbrunn", city: "ÖSTERREICH" } }) }));
+      const failed = await store.insertPermit(newPermit({ permitNumber: "26CH-0002" }));
+      await store.updatePermitStatus(failed.permitId, { status: "FAILED", failureReason: "refused" });
+      await store.reviveFailedPermit(newPermit({ permitId: failed.permitId, permitNumber: "26CH-0002", documentJson: JSON.stringify({ exporter: { city: "São Paulo" } }) }));
+      const ids = async (search: string) => (await store.listPermits({ search })).items.map((p) => p.permitId);
+      expect(await ids("SCHONBRUNN")).to.deep.equal([zoo.permitId]);
+      expect(await ids("österreich")).to.deep.equal([zoo.permitId]);
+      expect(await ids("sao paulo")).to.deep.equal([failed.permitId]);
+      expect(await ids("SÃO")).to.deep.equal([failed.permitId]);
     });
 
     it("counts a country's permits by status, per month from a date on, and per trade partner", async () => {

@@ -3,14 +3,18 @@
  * number; never edit one that has shipped. Dialect differences come only from `Dialect`.
  */
 import type { Dialect } from "../dialect";
+import type { SqlExecutor } from "../driver";
 import { initial } from "./0001_initial";
 import { outboxWithoutSent } from "./0002_outbox_without_sent";
+import { permitSearchTextColumn } from "./0003_permit_search_text";
 
 export type Migration = {
   /** 1, 2, 3, … in order, no gaps. */
   version: number;
   name: string;
   sql: (dialect: Dialect) => string;
+  /** Rewrites existing rows after `sql`, in the same transaction (what SQL alone cannot compute alike in both databases). */
+  data?: (tx: SqlExecutor) => Promise<void>;
 };
 
-export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent];
+export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent, permitSearchTextColumn];

@@ -1,6 +1,7 @@
 /** Permits and their line items. */
 import type { SqlExecutor, SqlParam, Row } from "../driver";
 import { DuplicatePermitError, InvalidCursorError, RecordNotFoundError } from "../errors";
+import { foldForSearch, permitSearchText } from "../searchText";
 import { str, strOrNull, toBigInt, toNumber, toNumberOrNull } from "../rows";
 import type { ListPermitsFilter, NewPermit, PermitCounts, PermitLine, PermitPage, PermitRecord, PermitStatus, PermitStatusPatch } from "../types";
 
@@ -52,10 +53,11 @@ export async function insertPermit(db: SqlExecutor, now: string, p: NewPermit): 
     try {
       await tx.run(
         `INSERT INTO permits (permit_id, issuing_country, permit_number, document, salt, document_hash, doc_type,
-           exporting_country, importing_country, valid_until, status, issuer_officer_id, signature, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           exporting_country, importing_country, valid_until, status, issuer_officer_id, signature, search_text, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [p.permitId, p.issuingCountry, p.permitNumber, p.documentJson, p.salt, p.documentHash, p.docType,
-          p.exportingCountry, p.importingCountry, p.validUntil, p.status ?? "PENDING", p.issuerOfficerId, p.signature, now, now],
+          p.exportingCountry, p.importingCountry, p.validUntil, p.status ?? "PENDING", p.issuerOfficerId, p.signature,
+          permitSearchText(p.permitNumber, p.documentJson), now, now],
       );
     } catch (err) {
       if (tx.isUniqueViolation(err)) throw new DuplicatePermitError(p.issuingCountry, p.permitNumber, err);
@@ -83,9 +85,10 @@ export async function reviveFailedPermit(db: SqlExecutor, now: string, p: NewPer
   return db.transaction(async (tx) => {
     const { changes } = await tx.run(
       `UPDATE permits SET document = ?, salt = ?, document_hash = ?, doc_type = ?, exporting_country = ?, importing_country = ?, valid_until = ?,
-         status = ?, failure_reason = NULL, issuer_officer_id = ?, signature = ?, tx_hash = NULL, block_number = NULL, updated_at = ?
+         status = ?, failure_reason = NULL, issuer_officer_id = ?, signature = ?, search_text = ?, tx_hash = NULL, block_number = NULL, updated_at = ?
        WHERE permit_id = ? AND status = 'FAILED'`,
-      [p.documentJson, p.salt, p.documentHash, p.docType, p.exportingCountry, p.importingCountry, p.validUntil, p.status ?? "PENDING", p.issuerOfficerId, p.signature, now, p.permitId],
+      [p.documentJson, p.salt, p.documentHash, p.docType, p.exportingCountry, p.importingCountry, p.validUntil, p.status ?? "PENDING", p.issuerOfficerId, p.signature,
+        permitSearchText(p.permitNumber, p.documentJson), now, p.permitId],
     );
     if (changes === 0) throw new DuplicatePermitError(p.issuingCountry, p.permitNumber);
     await tx.run("DELETE FROM permit_lines WHERE permit_id = ?", [p.permitId]);
@@ -145,9 +148,9 @@ export async function listPermits(db: SqlExecutor, filter: ListPermitsFilter = {
   if (filter.docType) add("doc_type = ?", filter.docType);
   if (filter.issuerOfficerId) add("issuer_officer_id = ?", filter.issuerOfficerId);
   if (filter.search) {
-    // LIKE with the pattern's own % and _ taken literally.
-    const pattern = `%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    add("(LOWER(permit_number) LIKE ? ESCAPE '\\' OR LOWER(document) LIKE ? ESCAPE '\\')", pattern, pattern);
+    // Folded like the stored text (case and accents); LIKE with the pattern's own % and _ taken literally.
+    const pattern = `%${foldForSearch(filter.search).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    add("search_text LIKE ? ESCAPE '\\'", pattern);
   }
   if (filter.cursor) {
     const [createdAt, permitId] = decodeCursor(filter.cursor);
