@@ -4,11 +4,27 @@
  */
 import { Router } from "express";
 import { z } from "zod";
-import { ForbiddenError, InvalidRequestError } from "../http/errors";
+import { ForbiddenError } from "../http/errors";
 import { ANNUAL_REPORT_COLUMNS, annualReport } from "../domain/reports";
 import type { Store } from "../store";
 import { handler, officerOf, parseRequest } from "./middleware";
 import { exportFormat, toCsv } from "./officers";
+
+/** GET /reports/annual's query: the officer's own country and this year unless given. */
+const annualQuery = z.object({
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, "an ISO 3166-1 alpha-2 code, e.g. CH")
+    .transform((s) => s.toUpperCase())
+    .optional(),
+  year: z
+    .string()
+    .regex(/^\d{4}$/, "a year, e.g. 2026")
+    .transform(Number)
+    .pipe(z.number().min(1975, "from 1975, when CITES entered into force").max(2200, "at most 2200"))
+    .optional(),
+  format: exportFormat,
+});
 
 export function reportRoutes(deps: { store: Store }): Router {
   const router = Router();
@@ -16,11 +32,10 @@ export function reportRoutes(deps: { store: Store }): Router {
     "/annual",
     handler(async (req, res) => {
       const officer = officerOf(res);
-      const country = String(req.query.country ?? officer.country).toUpperCase();
-      const year = Number(req.query.year ?? new Date().getUTCFullYear());
-      if (!/^[A-Z]{2}$/.test(country)) throw new InvalidRequestError("`country` must be an ISO 3166-1 alpha-2 code.");
-      if (!Number.isInteger(year) || year < 1975 || year > 2200) throw new InvalidRequestError("`year` must be a year, e.g. 2026.");
-      const { format } = parseRequest(z.object({ format: exportFormat }), { format: req.query.format }, "query");
+      const query = parseRequest(annualQuery, req.query, "query");
+      const { format } = query;
+      const country = query.country ?? officer.country;
+      const year = query.year ?? new Date().getUTCFullYear();
       if (country !== officer.country) throw new ForbiddenError(`Officers of ${officer.country} may only report for ${officer.country}.`);
       const rows = await annualReport(deps.store, country, year);
       if (format === "csv") {

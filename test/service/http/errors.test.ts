@@ -104,8 +104,12 @@ describe("REST API error statuses", function () {
       expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: { permits: [] } }), 400);
       const officer = expectProblem(await api.post("/api/v1/officers", { token: c.CH.admin, json: { name: "X", role: "KING" } }), 400);
       expect(officer.errors.map((e: { path: string }) => e.path)).to.deep.equal(["role"]);
-      expectProblem(await api.get("/api/v1/reports/annual?country=CH&year=last", { token: c.CH.admin }), 400);
-      expectProblem(await api.get("/api/v1/reports/annual?country=Switzerland&year=2026", { token: c.CH.admin }), 400);
+      const report = async (query: string) => expectProblem(await api.get(`/api/v1/reports/annual?${query}`, { token: c.CH.admin }), 400).errors.map((e: { path: string }) => e.path);
+      expect(await report("country=CH&year=last")).to.deep.equal(["year"]);
+      expect(await report("country=Switzerland&year=2026")).to.deep.equal(["country"]);
+      expect(await report("country=CH&year=1900")).to.deep.equal(["year"]);
+      expect(await report("country=CH&country=FR&year=2026&year=2027")).to.have.members(["country", "year"]); // given twice
+      expect((await api.get("/api/v1/reports/annual?country=ch&year=2026", { token: c.CH.admin })).status).to.equal(200); // any case
       expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: sample("chExportPythonSkins"), headers: { "idempotency-key": "k".repeat(201) } }), 400);
     });
   });
