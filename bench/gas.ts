@@ -4,7 +4,7 @@
  * Goals (issue #2): single issue ≤ 60,000; batch of 50 ≤ 30,000 per permit; endorse ≤ 45,000;
  * accept import ≤ 35,000.
  */
-import { writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { ethers, network } from "hardhat";
 import { deployRegistryFixture } from "../scripts/lib/fixture";
@@ -86,6 +86,12 @@ async function main() {
   const table = result.rows.map((r) => `| ${r.operation} | ${r.gas.toLocaleString("en")} | ${r.perPermit?.toLocaleString("en") ?? ""} | ${r.goal?.toLocaleString("en") ?? ""} | ${r.meetsGoal === undefined ? "" : r.meetsGoal ? "yes" : "**no**"} |`);
   const markdown = ["| operation | gas | per permit | goal | meets goal |", "| --- | ---: | ---: | ---: | --- |", ...table].join("\n");
   console.log(markdown);
+  // The OpenAttestation document store, for scale, as bench:peers last measured it.
+  const peers = existsSync("bench/results/peers.json") ? (JSON.parse(readFileSync("bench/results/peers.json", "utf8")) as { gas: { system: string; operation: string; batch: number; perDocument: number }[] }) : undefined;
+  const store = (batch: number) => peers?.gas.find((g) => g.system === "documentStore" && g.operation === "issue" && g.batch === batch)?.perDocument.toLocaleString("en");
+  const documentStore = store(1) && store(50)
+    ? ` The OpenAttestation document store (which\nrecords only "issued") costs ${store(1)} for one issue and ${store(50)} per document in a bulk issue of 50\n(bench:peers, \`bench/results/peers.json\`).`
+    : "";
   writeFileSync(
     "docs/gas.md",
     `# Gas per operation
@@ -95,8 +101,7 @@ receipt \`gasUsed\`, on ${result.date.slice(0, 10)} (Node ${process.version}). R
 \`bench/results/gas.json\`. Permits have two line items unless stated; batches are of such permits.
 
 For scale: a transaction costs 21,000 and a new storage slot 22,100, so one permit can never cost
-less than ~43,100 alone or ~22,500 in a large batch. The OpenAttestation document store (which
-records only "issued") costs 47,886 for one issue and 24,695 per document in a bulk issue of 50.
+less than ~43,100 alone or ~22,500 in a large batch.${documentStore}
 
 ${markdown}
 

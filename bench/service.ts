@@ -214,8 +214,9 @@ async function main() {
       "docs/service-benchmark.md",
       `# Service benchmark (end to end)
 
-\`npm run bench:service\` (bench/service.ts): the service runs as its own process exactly as \`npm start\`
-runs it (embedded Anvil, SQLite, ${VERIFY_WORKERS} verification helper process${VERIFY_WORKERS === 1 ? "" : "es"}, the default here). Issuance load comes from the
+\`npm run bench:service\` (bench/service.ts): the service runs as its own process as \`npm start\`
+runs it (embedded Anvil, SQLite, ${VERIFY_WORKERS} verification helper process${VERIFY_WORKERS === 1 ? "" : "es"}, the default here), with
+\`OUTBOX_BATCH_SIZE=400\`, \`OUTBOX_INTERVAL_MS=20\` and \`LOG_LEVEL=warn\`. Issuance load comes from the
 benchmark's process, verification load from autocannon and from vegeta (each a process of its own), on loopback,
 **all on the same ${result.machine.cores} cores** (${result.machine.cpu}, Node ${process.version}). ${result.date.slice(0, 10)}; load average at the end
 ${result.machine.loadAverage.map((l) => l.toFixed(1)).join(" / ")}. Raw figures: \`bench/results/service.json\`.

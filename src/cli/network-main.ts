@@ -1,5 +1,6 @@
 /**
- * Stand-alone entry for the network commands until they are mounted in the `permit-registry` bin:
+ * Stand-alone entry for the network commands (`npm run network -- …`), which are also mounted in the
+ * `permit-registry` bin:
  *   npm run network -- up --validators 3      (same as `permit-registry network up --validators 3`)
  */
 import { Command } from "commander";

@@ -17,7 +17,6 @@ export function registerStartCommand(program: Command): void {
         const service = await startService({
           overrides: { PORT: opts.port, HOST: opts.host, DATA_DIR: opts.dataDir },
           webDir: path.join(__dirname, "..", "web", "public"),
-          verifyRatePerMinute: Number(process.env.VERIFY_RATE_LIMIT ?? 0),
         });
         console.log("");
         console.log(`permit-registry is running at ${service.url}`);

@@ -22,6 +22,7 @@ export const CONFIG_VARIABLES = [
   "OUTBOX_BATCH_SIZE",
   "OUTBOX_INTERVAL_MS",
   "VERIFY_WORKERS",
+  "VERIFY_RATE_LIMIT",
   "LOG_LEVEL",
   "KEYSTORE_PASSPHRASE",
 ] as const;
@@ -64,6 +65,8 @@ export type ServiceConfig = {
   outbox: { batchSize: number; intervalMs: number };
   /** Helper processes answering `POST /verify` (`VERIFY_WORKERS`; default: one per core, at most 4, none on one core; 0 = in the service's thread). */
   verifyWorkers: number;
+  /** `POST /verify` requests a minute per client address before 429 (`VERIFY_RATE_LIMIT`; 0 = no limit, the default). */
+  verifyRateLimit: number;
   logLevel: LogLevel;
   keystore: KeystoreConfig;
   /** Things worth telling the operator at start (not errors). */
@@ -122,6 +125,7 @@ const variablesSchema = z.object({
   OUTBOX_BATCH_SIZE: integer(1, 10_000, "e.g. OUTBOX_BATCH_SIZE=50").default(50),
   OUTBOX_INTERVAL_MS: integer(10, 3_600_000, "milliseconds between outbox runs, e.g. OUTBOX_INTERVAL_MS=200").default(200),
   VERIFY_WORKERS: integer(0, 64, "helper processes for POST /verify, e.g. VERIFY_WORKERS=1; 0 verifies in the service's own thread").optional(),
+  VERIFY_RATE_LIMIT: integer(0, 1_000_000, "POST /verify requests a minute per client address, e.g. VERIFY_RATE_LIMIT=600; 0 = no limit").default(0),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   KEYSTORE_PASSPHRASE: z.string().min(12, "must be at least 12 characters; choose a long random passphrase and keep it secret").optional(),
 });
@@ -211,6 +215,7 @@ export function loadConfig(
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? defaultBaseUrl(v.HOST, v.PORT, warnings)).replace(/\/+$/, ""),
     outbox: { batchSize: v.OUTBOX_BATCH_SIZE, intervalMs: v.OUTBOX_INTERVAL_MS },
     verifyWorkers: v.VERIFY_WORKERS ?? defaultVerifyWorkers(os.availableParallelism()),
+    verifyRateLimit: v.VERIFY_RATE_LIMIT,
     logLevel: v.LOG_LEVEL,
     keystore,
     warnings,

@@ -47,8 +47,6 @@ export type StartOptions = {
   overrides?: ConfigOverrides;
   /** Lower scrypt cost (tests only). */
   fastKeystore?: boolean;
-  /** POST /verify requests per minute per client (0 = unlimited). */
-  verifyRatePerMinute?: number;
   webDir?: string;
   log?: (line: string) => void;
 };
@@ -143,7 +141,7 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     stops.push(() => indexer.stop(), () => outbox.stop());
 
     const verifyReader = new StoreVerifyReader({ store, mirror: () => indexer, fallback: chain.reader, trustList: () => trustList });
-    const verifyRatePerMinute = options.verifyRatePerMinute ?? 0;
+    const verifyRatePerMinute = config.verifyRateLimit;
     const app = createApp({
       store, chain, permits, officers, verifyReader,
       readPermit: readPool ? (input) => readPool.read(input) : undefined,

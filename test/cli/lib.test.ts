@@ -67,6 +67,13 @@ describe("CLI helpers", () => {
     expect(readInput(txt)).to.deep.equal({ kind: "text", text: "PR1:ABC" });
     expect(readInput("http://x/verify#PR1:ABC")).to.deep.equal({ kind: "text", text: "http://x/verify#PR1:ABC" });
     expect(() => readInput(path.join(dir, "missing.png"))).to.throw(UsageError, "No such image file");
+    // Images the decoder cannot read are refused with what to do, not sent to be answered MALFORMED.
+    const gif = path.join(dir, "qr.gif");
+    writeFileSync(gif, Buffer.from("GIF89a\x01\x00", "latin1"));
+    expect(() => readInput(gif)).to.throw(UsageError, "not a PNG or JPEG image");
+    const webpNamedPng = path.join(dir, "screenshot.png");
+    writeFileSync(webpNamedPng, Buffer.from("RIFF\x10\x00\x00\x00WEBPVP8 ", "latin1"));
+    expect(() => readInput(webpNamedPng)).to.throw(UsageError, "Save or convert it as PNG or JPEG");
   });
 
   it("reads one document, an array, or { permits } per file", () => {

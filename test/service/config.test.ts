@@ -28,6 +28,7 @@ describe("service configuration", () => {
       confirmations: 1,
       publicBaseUrl: "http://127.0.0.1:8080",
       outbox: { batchSize: 50, intervalMs: 200 },
+      verifyRateLimit: 0,
       logLevel: "info",
       keystore: { kind: "generated", file: "/srv/registry/data/keystore-passphrase" },
     });
@@ -40,6 +41,8 @@ describe("service configuration", () => {
     expect(loadConfig({ VERIFY_WORKERS: "0" }, {}, cwd).verifyWorkers).to.equal(0);
     expect(loadConfig({ VERIFY_WORKERS: "7" }, {}, cwd).verifyWorkers).to.equal(7);
     expect(problemsOf(() => loadConfig({ VERIFY_WORKERS: "65" }, {}, cwd)).map((p) => p.variable)).to.deep.equal(["VERIFY_WORKERS"]);
+    // Not silently "no limit": a rate limit that is not a number is refused.
+    expect(problemsOf(() => loadConfig({ VERIFY_RATE_LIMIT: "ten" }, {}, cwd))[0]).to.include({ variable: "VERIFY_RATE_LIMIT" });
   });
 
   it("reads every variable, and flags win over the environment", () => {
@@ -55,6 +58,7 @@ describe("service configuration", () => {
         PUBLIC_BASE_URL: "https://permits.example.org/",
         OUTBOX_BATCH_SIZE: "200",
         OUTBOX_INTERVAL_MS: "1000",
+        VERIFY_RATE_LIMIT: "600",
         LOG_LEVEL: "debug",
         KEYSTORE_PASSPHRASE: "correct horse battery staple",
       },
@@ -70,6 +74,7 @@ describe("service configuration", () => {
       confirmations: 3,
       publicBaseUrl: "https://permits.example.org",
       outbox: { batchSize: 200, intervalMs: 1000 },
+      verifyRateLimit: 600,
       logLevel: "debug",
       keystore: { kind: "passphrase", passphrase: "correct horse battery staple" },
       warnings: [],

@@ -28,14 +28,21 @@ export const VERDICT_MEANING: Record<Verdict, string> = {
   CHAIN_UNREACHABLE: "The chain could not be reached, so the live status is unknown. Retry.",
 };
 
-const IMAGE_MAGIC: number[][] = [
+/** Images the SDK's decoder reads (and the service, which uses it). */
+const READABLE_IMAGE_MAGIC: number[][] = [
   [0x89, 0x50, 0x4e, 0x47], // PNG
   [0xff, 0xd8, 0xff], // JPEG
+];
+/** Images it does not: refused here with what to do, rather than answered MALFORMED. */
+const OTHER_IMAGE_MAGIC: number[][] = [
   [0x47, 0x49, 0x46, 0x38], // GIF
   [0x42, 0x4d], // BMP
   [0x52, 0x49, 0x46, 0x46], // RIFF (WebP)
+  [0x49, 0x49, 0x2a, 0x00], // TIFF, little-endian
+  [0x4d, 0x4d, 0x00, 0x2a], // TIFF, big-endian
 ];
-const IMAGE_EXT = /\.(png|jpe?g|gif|bmp|webp|tiff?)$/i;
+const IMAGE_EXT = /\.(png|jpe?g|gif|bmp|webp|tiff?|heic)$/i;
+const startsWith = (bytes: Uint8Array, magics: number[][]) => magics.some((m) => m.every((b, i) => bytes[i] === b));
 
 export function registerVerifyCommand(program: Command): void {
   withConnection(
@@ -65,7 +72,10 @@ export function readInput(raw: string): Input {
   if (raw === "-") return { kind: "text", text: readFileSync(0, "utf8").trim() };
   if (existsSync(raw) && statSync(raw).isFile()) {
     const bytes = new Uint8Array(readFileSync(raw));
-    if (IMAGE_MAGIC.some((m) => m.every((b, i) => bytes[i] === b)) || IMAGE_EXT.test(raw)) return { kind: "image", bytes, name: raw };
+    if (startsWith(bytes, READABLE_IMAGE_MAGIC)) return { kind: "image", bytes, name: raw };
+    if (startsWith(bytes, OTHER_IMAGE_MAGIC) || IMAGE_EXT.test(raw)) {
+      throw new UsageError(`${raw} is not a PNG or JPEG image, the formats a QR code is read from. Save or convert it as PNG or JPEG, or give the QR text instead.`);
+    }
     return { kind: "text", text: Buffer.from(bytes).toString("utf8").trim() };
   }
   if (IMAGE_EXT.test(raw) && !/^[a-z]+:/i.test(raw)) throw new UsageError(`No such image file: ${raw}`);

@@ -263,7 +263,7 @@ describe("REST API error statuses", function () {
 
     it("the 6th verification within a minute is refused with Retry-After (5 per minute allowed)", async function () {
       this.timeout(60_000);
-      limited = await startTestService({ verifyRatePerMinute: 5 });
+      limited = await startTestService({ env: { VERIFY_RATE_LIMIT: "5" } });
       const statuses: number[] = [];
       for (let i = 0; i < 7; i++) {
         const res = await limited.api.post("/api/v1/verify", { json: { qr: "hello" } });
