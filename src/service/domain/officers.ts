@@ -9,7 +9,7 @@ import { waitForReceipt } from "../../sdk/chain";
 import { generateToken } from "../auth/tokens";
 import type { OfficerKeystore } from "../auth/keystore";
 import { ForbiddenError, NotFoundError } from "../http/errors";
-import type { OfficerRecord, OfficerRole, Store } from "../store";
+import { DuplicateOfficerError, type OfficerRecord, type OfficerRole, type Store } from "../store";
 import type { OfficerAccounts } from "./accounts";
 import type { ChainGateway } from "./chainGateway";
 import { requireRole } from "./permits";
@@ -25,6 +25,9 @@ export class OfficerService {
     requireRole(admin, "ADMIN", "add officers");
     const key = body.address ? undefined : await this.deps.keystore.create();
     const address = (body.address ?? key!.address) as Address;
+    // Known here (a removed officer's address too: addresses are never reused in the store): refused
+    // before the chain grants a role the store then could not hold.
+    if (await this.deps.store.findOfficerByAddress(address)) throw new DuplicateOfficerError(address);
     const adminAccount = await this.deps.accounts.account(admin);
     await this.deps.chain.serialised(adminAccount, (c) => c.registerOfficer(address, body.role));
     if (key) await this.#fund(adminAccount, address);
@@ -41,17 +44,27 @@ export class OfficerService {
     return { officer: officerView(officer), token: token.token };
   }
 
-  /** Removes an officer of the admin's country: token revoked and on-chain role removed at once. */
+  /**
+   * Removes an officer of the admin's country: token revoked and on-chain role removed at once.
+   * The token goes first, so the officer can do nothing from this moment. If the chain step then
+   * fails (the chain unreachable: a 503), removing the same officer again finishes it on chain;
+   * only an officer gone from the chain as well is "not found".
+   */
   async remove(admin: OfficerRecord, officerId: string): Promise<OfficerView> {
     requireRole(admin, "ADMIN", "remove officers");
     const officer = await this.deps.store.getOfficer(officerId);
-    if (!officer || !officer.active) throw new NotFoundError(`No active officer ${officerId}.`);
+    if (!officer) throw new NotFoundError(`No active officer ${officerId}.`);
     if (officer.country !== admin.country) throw new ForbiddenError(`Officer ${officerId} belongs to ${officer.country}; you administer ${admin.country}.`);
     if (officer.role === "ADMIN") throw new ForbiddenError("An authority admin is changed by governance, not removed here.");
-    const removed = await this.deps.store.removeOfficer(officerId); // the token stops working now
+    const removed = officer.active ? await this.deps.store.removeOfficer(officerId) : officer; // the token stops working now
     this.deps.accounts.forget(officerId);
     const adminAccount = await this.deps.accounts.account(admin);
-    await this.deps.chain.serialised(adminAccount, (c) => c.removeOfficer(officer.address));
+    try {
+      await this.deps.chain.serialised(adminAccount, (c) => c.removeOfficer(officer.address));
+    } catch (err) {
+      if (!officer.active && causedBy(err, "OfficerNotFoundError")) throw new NotFoundError(`No active officer ${officerId}.`, { cause: err });
+      throw err;
+    }
     return officerView(removed);
   }
 
@@ -75,6 +88,14 @@ export class OfficerService {
       await waitForReceipt(publicClient, hash);
     });
   }
+}
+
+/** Whether `err` or one of its causes is named `name`. */
+function causedBy(err: unknown, name: string): boolean {
+  for (let current: unknown = err, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth++) {
+    if (current.name === name) return true;
+  }
+  return false;
 }
 
 export type { OfficerRole };

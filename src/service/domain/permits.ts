@@ -65,11 +65,7 @@ export class PermitService {
     const results: ({ ok: true; view: PermitView } | { ok: false; error: unknown })[] = new Array(bodies.length);
     const prepared: { index: number; permit: Awaited<ReturnType<PermitService["prepareIssue"]>> }[] = [];
     const numbers = new Set<string>();
-    try {
-      requireRole(officer, "ISSUER", "issue permits");
-    } catch (error) {
-      return bodies.map(() => ({ ok: false, error }));
-    }
+    requireRole(officer, "ISSUER", "issue permits"); // the whole request, as for one permit: a 403, not a 207 of 403s
     const drafts = await this.#draftAll(bodies);
     for (const [index, draft] of drafts.entries()) {
       try {
@@ -177,12 +173,13 @@ export class PermitService {
       if (given.has(item.line)) throw new InvalidPermitDocumentError([{ path: `items[${body.items.indexOf(item)}].line`, rule: "endorsement.lineUnique", message: `line ${item.line} is given twice` }] as never);
       given.set(item.line, item.quantity);
     }
-    const exported = lines.map((l, i) => {
+    const exported = lines.map((l) => {
       const q = given.get(l.line) ?? 0;
       try {
         return toFixedPoint(q);
       } catch (cause) {
-        throw new InvalidPermitDocumentError([{ path: `items[${i}].quantity`, rule: "quantity.maxDecimals3", message: (cause as Error).message }] as never);
+        const index = body.items.findIndex((item) => item.line === l.line); // the request's item, not the permit's line
+        throw new InvalidPermitDocumentError([{ path: `items[${index}].quantity`, rule: "quantity.maxDecimals3", message: (cause as Error).message }] as never);
       }
     });
     await this.#write(officer, (c) => c.endorseExport(record, exported));

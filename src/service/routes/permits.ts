@@ -41,7 +41,7 @@ const listQuery = z.object({
   cursor: z.string().max(1000).optional(),
 });
 
-export function permitRoutes(deps: { permits: PermitService; store: Store }): Router {
+export function permitRoutes(deps: { permits: PermitService; store: Store; logError?: (message: string, context: Record<string, unknown>) => void }): Router {
   const { permits, store } = deps;
   const router = Router();
   const created = (res: Response, view: PermitView, status = 201) => {
@@ -107,7 +107,7 @@ export function permitRoutes(deps: { permits: PermitService; store: Store }): Ro
           const list = (req.body as { permits: unknown[] }).permits;
           if (list.length === 0) throw new InvalidRequestError("`permits` is empty.");
           if (list.length > MAX_BATCH) throw new PayloadTooLargeError(undefined, { details: `At most ${MAX_BATCH} permits per request.` } as never);
-          const { toProblem } = await import("../http/problem");
+          const { problem, toProblem } = await import("../http/problem");
           const results = [];
           for (const [i, r] of (await permits.issueMany(officer, list)).entries()) {
             if (r.ok) {
@@ -115,7 +115,12 @@ export function permitRoutes(deps: { permits: PermitService; store: Store }): Ro
               continue;
             }
             const mapped = toProblem(r.error);
-            if (!mapped) throw r.error;
+            if (!mapped) {
+              // The others may be stored and queued already: this one's answer, not the request's, is a 500.
+              deps.logError?.(`POST /permits: item ${i} of a batch failed unexpectedly`, { err: r.error, requestId: res.locals.requestId });
+              results.push({ index: i, status: 500, problem: problem(500, "This permit was not accepted because of an unexpected error (logged on the service); it was not stored. Send it again.") });
+              continue;
+            }
             results.push({ index: i, status: mapped.problem.status, problem: mapped.problem });
           }
           const ok = results.filter((r) => r.status === 201).length;

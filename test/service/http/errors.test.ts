@@ -128,6 +128,37 @@ describe("REST API error statuses", function () {
       expectProblem(await api.post("/api/v1/permits", { token: c.CH.customs, json: sample("chExportPythonSkins") }), 403);
       expectProblem(await api.post("/api/v1/permits", { token: c.FR.issuer, json: sample("chExportPythonSkins") }), 403);
       expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.FR.customs, json: { items: [{ line: 1, quantity: 1 }] } }), 403);
+      // A batch from an officer who may not issue at all is refused whole, as one permit is (not a 207 of 403s).
+      const batch = expectProblem(await api.post("/api/v1/permits", { token: c.CH.customs, json: { permits: [sample("chExportPythonSkins"), sample("chExportPythonSkins")] } }), 403);
+      expect(batch).to.not.have.property("results");
+    });
+  });
+
+  describe("officers: nothing half-done between the store and the chain", () => {
+    const spansOf = async (address: string) => svc.handle.chain.reader.officerHistory(address as `0x${string}`);
+
+    it("an address the service knows (a removed officer's) is refused with 409 before the chain grants it a role", async () => {
+      const added = await api.post("/api/v1/officers", { token: c.CH.admin, json: { name: "Short-lived", role: "CUSTOMS" } });
+      expect(added.status, added.text).to.equal(201);
+      const { id, address } = added.body.officer as { id: string; address: string };
+      expect((await api.delete(`/api/v1/officers/${id}`, { token: c.CH.admin })).status).to.equal(200);
+      const before = await spansOf(address);
+      expect(before.at(-1)?.activeTo).to.be.a("bigint"); // removed on chain too
+      expectProblem(await api.post("/api/v1/officers", { token: c.CH.admin, json: { name: "Back again", role: "ISSUER", address } }), 409);
+      expect(await spansOf(address)).to.deep.equal(before); // no role granted on chain
+    });
+
+    it("removing an officer whose removal stopped after revoking its token (the chain was down) finishes it on chain", async () => {
+      const added = await api.post("/api/v1/officers", { token: c.CH.admin, json: { name: "Half removed", role: "ISSUER" } });
+      expect(added.status, added.text).to.equal(201);
+      const { id, address } = added.body.officer as { id: string; address: string };
+      await svc.handle.store.removeOfficer(id); // what a removal leaves when its chain step fails (503)
+      expect((await api.get("/api/v1/me", { token: added.body.token })).status).to.equal(401);
+      expect((await spansOf(address)).at(-1)?.activeTo).to.be.undefined; // still an issuer on chain
+      const again = await api.delete(`/api/v1/officers/${id}`, { token: c.CH.admin });
+      expect(again.status, again.text).to.equal(200);
+      expect((await spansOf(address)).at(-1)?.activeTo).to.be.a("bigint");
+      expectProblem(await api.delete(`/api/v1/officers/${id}`, { token: c.CH.admin }), 404); // now gone everywhere
     });
   });
 
@@ -247,6 +278,11 @@ describe("REST API error statuses", function () {
     it("an endorsement naming a line the permit does not have", async () => {
       const problem = expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 3, quantity: 1 }] } }), 422);
       expect(problem.errors[0]).to.include({ path: "items[0].line", rule: "endorsement.lineUnknown" });
+    });
+
+    it("an endorsed quantity with more than three decimals names the request's item, not the permit's line", async () => {
+      const problem = expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 2, quantity: 1.2345 }] } }), 422);
+      expect(problem.errors[0]).to.include({ path: "items[0].quantity", rule: "quantity.maxDecimals3" });
     });
 
     it("a body that is JSON but not a document (a bare JSON string is not even a request body: 400)", async () => {
