@@ -6,7 +6,7 @@
  */
 import type { Hex } from "viem";
 import { InvalidPermitDocumentError, toFixedPoint } from "../../sdk/document";
-import { encodeQrPayload, qrVersionFor, signPermitAnchor, toVerifyUrl } from "../../sdk/qr";
+import { encodeQrPayload, QrPayloadTooLargeError, qrVersionFor, signPermitAnchor, toVerifyUrl } from "../../sdk/qr";
 import {
   endOfDayUtc,
   type CancelReason,
@@ -136,6 +136,28 @@ export class PermitService {
     return record;
   }
 
+  /**
+   * The permit for an officer: one of a country that issued, exports or imports it. To officers of
+   * other countries it does not exist (404), as in their list: a permit holds names and addresses.
+   */
+  async viewFor(officer: OfficerRecord, permitId: string): Promise<PermitView> {
+    await this.#readable(officer, permitId);
+    return this.view(permitId);
+  }
+
+  /** {@link qrText} for an officer of a country the permit involves. */
+  async qrTextFor(officer: OfficerRecord, permitId: string): Promise<string> {
+    await this.#readable(officer, permitId);
+    return this.qrText(permitId);
+  }
+
+  async #readable(officer: OfficerRecord, permitId: string): Promise<PermitRecord> {
+    const permit = await this.#stored(permitId);
+    const involved = [permit.issuingCountry, permit.exportingCountry, permit.importingCountry];
+    if (!involved.includes(officer.country)) throw new NotFoundError(`No permit ${permitId} among those ${officer.country} issued, exports or imports.`);
+    return permit;
+  }
+
   async view(permitId: string): Promise<PermitView> {
     const { store, publicBaseUrl } = this.deps;
     const permit = await store.getPermit(permitId);
@@ -147,15 +169,19 @@ export class PermitService {
   /** The text of the permit's QR code: the verify URL with the signed payload after `#`. */
   async qrText(permitId: string): Promise<string> {
     const permit = await this.#stored(permitId);
+    if (permit.status === "FAILED") {
+      throw new ConflictError(`The permit was never anchored (${permit.failureReason ?? "refused"}), so it has no QR code or PDF that would verify. Correct the document and issue it again.`);
+    }
     if (!permit.signature) throw new ConflictError("The permit has no signature yet.");
     const { chain, publicBaseUrl } = this.deps;
     const common = { chainId: chain.chainId, registry: chain.deployment.registry.address, permitId: permit.permitId, salt: permit.salt, signature: permit.signature };
     const verifyBase = `${publicBaseUrl}/verify`;
-    const full = toVerifyUrl(encodeQrPayload({ mode: "full", ...common, document: JSON.parse(permit.documentJson) }), verifyBase);
     try {
+      const full = toVerifyUrl(encodeQrPayload({ mode: "full", ...common, document: JSON.parse(permit.documentJson) }), verifyBase);
       if (qrVersionFor(full, "M") <= MAX_FULL_QR_VERSION) return full;
-    } catch {
-      // too large for any QR: fall through to the reference mode
+    } catch (err) {
+      // too large for a payload (over 64 KiB of CBOR) or for any QR: the reference mode below
+      if (!(err instanceof QrPayloadTooLargeError)) throw err;
     }
     return toVerifyUrl(encodeQrPayload({ mode: "reference", ...common, documentHash: permit.documentHash }), verifyBase);
   }
@@ -212,6 +238,10 @@ export class PermitService {
     if (old.status === "PENDING") throw new ConflictError("The permit is not anchored yet; wait until it is ISSUED, then replace it.");
     const draft = this.#drafted(draftPermit(body));
     this.#requireOwnCountry(officer, draft.permit.issuingCountry, "issue permits of");
+    // What the contract would refuse, refused before anything is stored (a refused request leaves no
+    // FAILED replacement behind). Only a refusal the chain alone can see (a race) stores one.
+    const { status } = await this.deps.chain.reader.permitState(old.permitId);
+    if (status !== "ISSUED" && status !== "ENDORSED") throw new ConflictError(`The permit is ${status.toLowerCase()} and can't be replaced.`);
     const prepared = await this.#prepare(officer, draft);
     await this.#save(this.deps.store, prepared);
     try {

@@ -48,6 +48,7 @@ export class OutboxWorker {
   constructor(private readonly o: OutboxWorkerOptions) {}
 
   start(): void {
+    this.#stopped = false; // started again after a stop (an operator's pause, a test)
     const tick = async () => {
       if (this.#stopped) return;
       let busy = false;

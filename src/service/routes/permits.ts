@@ -155,25 +155,31 @@ export function permitRoutes(deps: { permits: PermitService; store: Store; logEr
     }),
   );
 
-  router.get("/:id", handler(async (req, res) => void res.json(await permits.view(req.params.id as string))));
+  // Permit ids are hex: 0xDE7D… is the permit 0xde7d… (as stored).
+  router.param("id", (req, _res, next, id: string) => {
+    if (/^0x[0-9a-fA-F]{64}$/.test(id)) req.params.id = id.toLowerCase();
+    next();
+  });
+
+  router.get("/:id", handler(async (req, res) => void res.json(await permits.viewFor(officerOf(res), req.params.id as string))));
 
   router.get(
     "/:id/qr.png",
     handler(async (req, res) => {
-      const png = await renderQrPng(await permits.qrText(req.params.id as string), { ecc: "M" } as never);
+      const png = await renderQrPng(await permits.qrTextFor(officerOf(res), req.params.id as string), { ecc: "M" } as never);
       res.type("png").send(png);
     }),
   );
   router.get(
     "/:id/qr.svg",
     handler(async (req, res) => {
-      res.type("image/svg+xml").send(await renderQrSvg(await permits.qrText(req.params.id as string)));
+      res.type("image/svg+xml").send(await renderQrSvg(await permits.qrTextFor(officerOf(res), req.params.id as string)));
     }),
   );
   router.get(
     "/:id/pdf",
     handler(async (req, res) => {
-      const view = await permits.view(req.params.id as string);
+      const view = await permits.viewFor(officerOf(res), req.params.id as string);
       const qrText = await permits.qrText(view.permitId);
       const endorsed = view.history.find((h) => h.event === "ExportEndorsed");
       const pdf = await renderPermitPdf({

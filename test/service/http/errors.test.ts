@@ -175,6 +175,18 @@ describe("REST API error statuses", function () {
       expectProblem(await api.post(`/api/v1/permits/${unknown}/non-compliance`, { token: c.JP.customs, json: { reason: "OTHER" } }), 404);
     });
 
+    it("a permit of a country the officer's is not involved in, for every read route; a permit id in upper case is the permit", async () => {
+      // issued: CH exports to JP. FR neither issued, exports nor imports it: to FR it does not exist, as in its list.
+      for (const suffix of ["", "/qr.png", "/qr.svg", "/pdf"]) {
+        expectProblem(await api.get(`/api/v1/permits/${issued.permitId}${suffix}`, { token: c.FR.issuer }), 404);
+        const importer = await api.get(`/api/v1/permits/${issued.permitId}${suffix}`, { token: c.JP.customs });
+        expect(importer.status, `JP ${suffix}`).to.equal(200);
+      }
+      const upper = await api.get(`/api/v1/permits/${issued.permitId.toUpperCase().replace("0X", "0x")}`, { token: c.CH.issuer });
+      expect(upper.status, upper.text).to.equal(200);
+      expect(upper.body.permitId).to.equal(issued.permitId);
+    });
+
     it("an unknown officer, and an unknown route", async () => {
       expectProblem(await api.delete("/api/v1/officers/00000000-0000-4000-8000-000000000000", { token: c.CH.admin }), 404);
       expectProblem(await api.get("/api/v1/nothing-here"), 404);
@@ -215,6 +227,22 @@ describe("REST API error statuses", function () {
       expectProblem(await api.post(`/api/v1/permits/${permit.permitId}/cancel`, { token: c.CH.issuer, json: { reason: "LOST" } }), 409);
       expectProblem(await api.post(`/api/v1/permits/${permit.permitId}/replace`, { token: c.CH.issuer, json: sample("chExportPythonSkins") }), 409);
       expect((await api.get(`/api/v1/permits/${permit.permitId}`, { token: c.CH.issuer })).body.status).to.equal("USED");
+    });
+
+    it("the QR code and PDF of a permit the chain never anchored (FAILED)", async () => {
+      await svc.handle.outbox.stop(); // so that it stays PENDING until failed here, as the outbox fails what the chain refuses
+      try {
+        const res = await api.post("/api/v1/permits", { token: c.CH.issuer, json: sample("chExportPythonSkins") });
+        expect(res.status, res.text).to.equal(201);
+        const [entry] = (await svc.handle.store.listOutbox({ state: "QUEUED", limit: 100_000 })).filter((e) => e.permitId === res.body.permitId);
+        await svc.handle.store.markOutboxFailed(entry!.id, "refused by the chain");
+        expect(await svc.handle.store.updatePermitStatus(res.body.permitId, { status: "FAILED", failureReason: "refused by the chain" }, ["PENDING"])).to.equal(true);
+        for (const suffix of ["qr.png", "qr.svg", "pdf"]) {
+          expect(expectProblem(await api.get(`/api/v1/permits/${res.body.permitId}/${suffix}`, { token: c.CH.issuer }), 409).detail).to.match(/never anchored \(refused by the chain\)/);
+        }
+      } finally {
+        svc.handle.outbox.start();
+      }
     });
 
     it("a second cancellation", async () => {
