@@ -14,7 +14,7 @@ import { action } from "../lib/run";
 type Options = Pick<ConnectionOptions, "url"> & { offline?: boolean; trustList?: string; json?: boolean };
 type Input = { kind: "text"; text: string } | { kind: "image"; bytes: Uint8Array; name: string };
 
-/** What each verdict means for the person at the border. */
+/** What each verdict means for the person at the border (online: the service checked the chain). */
 export const VERDICT_MEANING: Record<Verdict, string> = {
   VALID: "Genuine: signed by an issuer of the issuing country, anchored, and not used, cancelled or expired.",
   TAMPERED: "The content differs from what the issuer signed or anchored. Do not accept it.",
@@ -26,6 +26,11 @@ export const VERDICT_MEANING: Record<Verdict, string> = {
   ALREADY_USED: "Already used for an import.",
   MALFORMED: "Could not read a permit QR code from the input.",
   CHAIN_UNREACHABLE: "The chain could not be reached, so the live status is unknown. Retry.",
+};
+
+/** Offline only the signature and the dates are checked: where a verdict says less than online. */
+export const OFFLINE_VERDICT_MEANING: Partial<Record<Verdict, string>> = {
+  VALID: "Signed by an issuer of the issuing country (per the trust list) and within its validity dates. Whether it is anchored, used, cancelled or replaced is not known offline: verify online when you can.",
 };
 
 /** Images the SDK's decoder reads (and the service, which uses it). */
@@ -121,7 +126,8 @@ export function formatVerification(r: VerificationResult): string {
     `║${" ".repeat(4)}${paint(out, "bold", label)}${" ".repeat(width - 4 - label.length)}║`,
     `╚${"═".repeat(width)}╝`,
   ].map((l) => paint(out, colour, l));
-  const lines = [...box, VERDICT_MEANING[r.verdict] ?? "", ""];
+  const meaning = (r.mode === "offline" ? OFFLINE_VERDICT_MEANING[r.verdict] : undefined) ?? VERDICT_MEANING[r.verdict] ?? "";
+  const lines = [...box, meaning, ""];
   if (r.mode === "offline") {
     const age = r.trustList ? `trust list of block ${r.trustList.blockNumber}, ${formatAge(r.trustList.ageSeconds)} old` : "no trust list";
     lines.push(`offline check (${age}): signature and dates only; the live status is not known.`, "");

@@ -64,7 +64,9 @@ function issuerSpans(snapshot: Pick<TrustListSnapshot, "officers">, country: str
 
 /**
  * True when `address` was an active issuer of `country` at some moment in `[from, to]` (unix
- * seconds, inclusive) per the snapshot: offline, a permit's issue time is known only to the day.
+ * seconds, inclusive; a span's end is exclusive) per the snapshot. Offline verification asks
+ * about the span from the start of the permit's issue day to the snapshot's own time: the signing
+ * time is not in the signature, and the issue date is known only to the day.
  */
 export function wasActiveIssuerDuring(snapshot: Pick<TrustListSnapshot, "officers">, country: string, address: Address, from: bigint, to: bigint): boolean {
   return issuerSpans(snapshot, country, address).some((s) => s.from <= to && (s.to === undefined || from < s.to));

@@ -244,14 +244,24 @@ function offline(result: VerificationResult, trustList: TrustListSnapshot | unde
     result.checks.signature = skipped("reference-mode QR: the document is not in the code, so only an online check can tell");
     return { ...result, verdict: "UNTRUSTED_SIGNER" };
   }
-  // Issue time is only known to the day offline: accept an issuer active at any moment that day (UTC).
+  // Offline the signing time is unknown: the signature covers chain id, registry, permit id and
+  // document hash, no time, and the document's issue date is a day the clerk typed (a paper permit
+  // signed last week may be anchored today; online, the anchoring block's time decides). So accept
+  // an issuer of the issuing country active at some moment from the start of the issue day (UTC)
+  // up to the trust list's own time. A span that starts after the issue day counts: an officer
+  // registered later could equally have signed a permit dated today, so accepting it gives a forger
+  // nothing. A span that ended before the issue day does not: a removed officer's key still cannot
+  // vouch for a permit dated after the removal.
   const endOfIssueDay = endOfDayUtc(document.issuedOn);
-  const activeThatDay = wasActiveIssuerDuring(trustList, document.issuingCountry, signer, endOfIssueDay - 86_399n, endOfIssueDay);
-  if (!activeThatDay) {
-    result.checks.signature = failed(`signed by ${signer}, who was not an active issuer of ${document.issuingCountry} on ${document.issuedOn} per the trust list`);
+  const listTime = BigInt(trustList.blockTime);
+  // A permit dated after the list was taken: the issue day itself (a span still open in the list covers it).
+  const until = listTime > endOfIssueDay ? listTime : endOfIssueDay;
+  const activeSinceIssueDay = wasActiveIssuerDuring(trustList, document.issuingCountry, signer, endOfIssueDay - 86_399n, until);
+  if (!activeSinceIssueDay) {
+    result.checks.signature = failed(`signed by ${signer}, who was not an active issuer of ${document.issuingCountry} on or after ${document.issuedOn} per the trust list (block ${trustList.blockNumber})`);
     return { ...result, verdict: "UNTRUSTED_SIGNER" };
   }
-  result.checks.signature = passed(`signed by ${signer}, an active issuer of ${document.issuingCountry} (trust list of block ${trustList.blockNumber})`);
+  result.checks.signature = passed(`signed by ${signer}, an active issuer of ${document.issuingCountry} on or after ${document.issuedOn} (trust list of block ${trustList.blockNumber})`);
   if (now > endOfDayUtc(document.validUntil)) {
     result.checks.status = failed("past its last day of validity");
     return { ...result, verdict: "EXPIRED" };

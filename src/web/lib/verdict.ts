@@ -23,10 +23,17 @@ const VERDICTS: Record<Verdict, { tone: Tone; icon: string; say: string }> = {
   CHAIN_UNREACHABLE: { tone: "unknown", icon: "!", say: "The registry's chain could not be reached: the live status is unknown. Retry shortly." },
 };
 
+/** Offline only the signature and the dates are checked: where a verdict says less than online. */
+const OFFLINE_SAY: Partial<Record<Verdict, string>> = {
+  VALID: "Signed by an authorised issuer (per the saved trust list) and within its validity dates. Whether it is anchored, used, cancelled or replaced is not known offline: verify online before accepting a shipment.",
+};
+
 export const verdictWord = (verdict: Verdict) => verdict.replace(/_/g, " ");
 
 export function renderVerdict(v: Verification): HTMLElement {
-  const meta = VERDICTS[v.verdict] ?? VERDICTS.MALFORMED;
+  const known = VERDICTS[v.verdict] ?? VERDICTS.MALFORMED;
+  const offlineSay = v.mode === "offline" ? OFFLINE_SAY[v.verdict] : undefined;
+  const meta = offlineSay ? { ...known, say: offlineSay } : known;
   return h("section", { class: `verdict verdict-${meta.tone}`, "data-verdict": v.verdict, "aria-labelledby": "verdict-word" },
     h("div", { class: "verdict-icon", "aria-hidden": "true" }, meta.icon),
     h("div", {},

@@ -7,10 +7,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { createPublicClient, http as httpTransport, type Hex } from "viem";
+import { createPublicClient, custom, http as httpTransport, type Hex } from "viem";
 import { hardhat } from "viem/chains";
 import { deployRegistryFixture } from "../../../scripts/lib/fixture";
-import { hardhatAccount, hardhatPublicClient, hardhatWalletClient } from "../../../scripts/lib/hardhatViem";
+import { hardhatAccount, hardhatProvider, hardhatWalletClient } from "../../../scripts/lib/hardhatViem";
 import {
   createRegistryClient, documentHash, encodeQrPayload, newSalt, permitIdOf, permitInputOf, signPermitAnchor, type PermitDocument,
 } from "../../../src/sdk";
@@ -18,7 +18,11 @@ import {
 /** Account index of each actor in scripts/lib/fixture.ts. */
 export const ACCOUNT = { governance: 0, stranger: 1, CH: { admin: 2, issuer: 3, customs: 4 }, FR: { admin: 5, issuer: 6, customs: 7 }, JP: { admin: 8, issuer: 9, customs: 10 }, SG: { admin: 11, issuer: 12, customs: 13 } } as const;
 
-export const publicClient = hardhatPublicClient;
+/**
+ * Without viem's block-number cache: each test reverts the chain to the fixture's snapshot, so a
+ * block number cached from the previous test may not exist any more.
+ */
+export const publicClient = createPublicClient({ chain: hardhat, transport: custom(hardhatProvider), cacheTime: 0 });
 export const account = hardhatAccount;
 
 export async function setup() {

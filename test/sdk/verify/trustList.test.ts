@@ -48,25 +48,71 @@ describe("trust list: who was an active issuer, and when", function () {
     expect(wasActiveIssuerDuring(first, "CH", A, DAY, DAY + 1n)).to.equal(true);
     expect(wasActiveIssuerDuring(second, "CH", A, DAY, DAY + 1n)).to.equal(false);
   });
+});
 
-  it("offline verify asks about the permit's own issue date (not a day a month later)", async function () {
-    const officer = privateKeyToAccount(generatePrivateKey());
-    const document = { ...sample("01"), issuedOn: "2026-11-20", validUntil: "2027-04-19" };
+describe("offline verify: was the signer an issuer of the issuing country from the issue day on", function () {
+  const registry = getAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3");
+  const officer = privateKeyToAccount(generatePrivateKey());
+  const document = { ...sample("01"), issuedOn: "2026-11-20", validUntil: "2027-04-19" };
+  const at = (day: number, hour = 0) => String(Date.UTC(2026, 10, day, hour) / 1000);
+  const now = 1_795_392_000n; // 2026-11-23T00:00:00Z
+  let qr: string;
+
+  before(async function () {
     const salt = newSalt();
     const permitId = permitIdOf(document.issuingCountry, document.permitNumber);
-    const registry = getAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3");
     const signature = await signPermitAnchor({ account: officer, chainId: 31337, registry, permitId, documentHash: documentHash(document, salt) });
-    const qr = encodeQrPayload({ mode: "full", chainId: 31337, registry, permitId, salt, signature, document: document as never });
-    const listFrom = (activeFrom: string): TrustListSnapshot => ({
-      format: "permit-registry/trust-list@1", chainId: 31337, registry, blockNumber: "9", blockTime: "1795392000", takenAt: "2026-11-23T00:00:00Z",
-      officers: [{ country: document.issuingCountry, role: "ISSUER", address: officer.address, activeFrom }],
+    qr = encodeQrPayload({ mode: "full", chainId: 31337, registry, permitId, salt, signature, document: document as never });
+  });
+
+  /** A trust list taken at `blockTime` (default: 2026-11-23) holding `officers`. */
+  const listOf = (officers: TrustListSnapshot["officers"], blockTime = String(now)): TrustListSnapshot => ({
+    format: "permit-registry/trust-list@1", chainId: 31337, registry, blockNumber: "9", blockTime, takenAt: new Date(Number(blockTime) * 1000).toISOString(), officers,
+  });
+  const issuer = (activeFrom: string, activeTo?: string): TrustListSnapshot["officers"][number] => ({
+    country: document.issuingCountry, role: "ISSUER", address: officer.address, activeFrom, ...(activeTo !== undefined ? { activeTo } : {}),
+  });
+
+  it("a permit dated before its signer became an issuer (signed on paper, entered later) verifies VALID", async function () {
+    const registeredLater = await verify(qr, { trustList: listOf([issuer(at(22, 9))]), now });
+    expect(registeredLater.verdict).to.equal("VALID");
+    expect(registeredLater.checks.signature).to.deep.equal({
+      result: "passed", reason: `signed by ${officer.address}, an active issuer of CH on or after 2026-11-20 (trust list of block 9)`,
     });
-    const now = 1_795_392_000n; // 2026-11-23
-    const nov20at10 = String(Date.UTC(2026, 10, 20, 10) / 1000);
-    const nov25 = String(Date.UTC(2026, 10, 25) / 1000);
-    expect((await verify(qr, { trustList: listFrom(nov20at10), now })).verdict).to.equal("VALID");
-    const later = await verify(qr, { trustList: listFrom(nov25), now });
-    expect(later.verdict).to.equal("UNTRUSTED_SIGNER");
-    expect(later.checks.signature.reason).to.contain("2026-11-20");
+    expect((await verify(qr, { trustList: listOf([issuer(at(20, 10))]), now })).verdict).to.equal("VALID"); // registered that day
+    expect((await verify(qr, { trustList: listOf([issuer(at(21), at(22))]), now })).verdict).to.equal("VALID"); // and since removed
+  });
+
+  it("a signer removed before the issue day is UNTRUSTED_SIGNER (removed at its first second too)", async function () {
+    for (const removedAt of [at(19, 12), at(20)]) {
+      const result = await verify(qr, { trustList: listOf([issuer(at(1), removedAt)]), now });
+      expect(result.verdict, removedAt).to.equal("UNTRUSTED_SIGNER");
+      expect(result.checks.signature).to.deep.equal({
+        result: "failed", reason: `signed by ${officer.address}, who was not an active issuer of CH on or after 2026-11-20 per the trust list (block 9)`,
+      });
+    }
+    // Removed one second into the issue day: it was an issuer that day.
+    expect((await verify(qr, { trustList: listOf([issuer(at(1), String(Number(at(20)) + 1))]), now })).verdict).to.equal("VALID");
+  });
+
+  it("a signer not in the trust list, or only as customs or for another country, is UNTRUSTED_SIGNER", async function () {
+    const other = getAddress("0x00000000000000000000000000000000000000cc");
+    const lists = [
+      listOf([]),
+      listOf([{ ...issuer(at(1)), address: other }]),
+      listOf([{ ...issuer(at(1)), role: "CUSTOMS" }]),
+      listOf([{ ...issuer(at(1)), country: "FR" }]),
+    ];
+    for (const trustList of lists) {
+      const result = await verify(qr, { trustList, now });
+      expect(result.verdict, JSON.stringify(trustList.officers)).to.equal("UNTRUSTED_SIGNER");
+      expect(result.checks.signature.result).to.equal("failed");
+    }
+  });
+
+  it("a permit dated after the trust list was taken: an issuer still active in the list counts, one removed before does not", async function () {
+    const takenNov18 = String(Date.UTC(2026, 10, 18) / 1000);
+    expect((await verify(qr, { trustList: listOf([issuer(at(1))], takenNov18), now })).verdict).to.equal("VALID");
+    expect((await verify(qr, { trustList: listOf([issuer(at(1), at(10))], takenNov18), now })).verdict).to.equal("UNTRUSTED_SIGNER");
   });
 });

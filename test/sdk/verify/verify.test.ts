@@ -19,6 +19,14 @@ describe("SDK verify against the real contracts", function () {
     doc = await datedToday(sample("01"));
   });
 
+  /** Registers a spare account as a CH issuer now (chain time) and returns its account index. */
+  async function registerSpareIssuer() {
+    const spare = env.fixture.spare[1];
+    await env.fixture.registry.connect(env.fixture.CH.admin).registerOfficer(spare.address, 2);
+    const index = (await (await import("hardhat")).ethers.getSigners()).findIndex((s) => s.address === spare.address);
+    return { index, address: account(index).address };
+  }
+
   it("an issued permit's QR verifies VALID online, with checks, lines, history and block", async function () {
     const { qr, permitId } = await issueWithQr(env.address, env.clientFor, doc, ACCOUNT.CH.issuer);
     const result = await verify(qr, { registry: env.reader });
@@ -112,15 +120,41 @@ describe("SDK verify against the real contracts", function () {
 
   it("when the RPC endpoint stops, the verdict is CHAIN_UNREACHABLE, never TAMPERED or NOT_ANCHORED", async function () {
     const { qr } = await issueWithQr(env.address, env.clientFor, doc, ACCOUNT.CH.issuer);
+    // A paper permit dated yesterday, entered today by an officer who became an issuer today.
+    const { index: newcomer } = await registerSpareIssuer();
+    const yesterday = new Date(Date.parse(`${doc.issuedOn}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const entered = await issueWithQr(env.address, env.clientFor, { ...doc, permitNumber: "CH-2026-004720", issuedOn: yesterday }, newcomer);
     const rpc = await startRpcEndpoint();
     const remote = createRegistryClient({ publicClient: rpc.client, address: env.address });
     expect((await verify(qr, { registry: remote })).verdict).to.equal("VALID");
+    expect((await verify(entered.qr, { registry: remote })).verdict).to.equal("VALID");
     const trustList = await exportTrustList(env.reader, await publicClient.getChainId());
     await rpc.stop();
-    const down = await verify(qr, { registry: remote, trustList });
-    expect(down.verdict).to.equal("CHAIN_UNREACHABLE");
-    expect(down.checks.signature.result).to.equal("passed"); // the offline checks still ran
-    expect(down.checks.status.result).to.equal("skipped");
+    for (const text of [qr, entered.qr]) {
+      const down = await verify(text, { registry: remote, trustList });
+      expect(down.verdict).to.equal("CHAIN_UNREACHABLE");
+      expect(down.checks.signature.result, down.checks.signature.reason).to.equal("passed"); // the offline checks still ran
+      expect(down.checks.status.result).to.equal("skipped");
+    }
+  });
+
+  it("offline, a permit dated before its signer became an issuer is VALID; one dated after the signer's removal is UNTRUSTED_SIGNER", async function () {
+    const { index: newcomer, address: newcomerAddress } = await registerSpareIssuer();
+    const yesterday = new Date(Date.parse(`${doc.issuedOn}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const entered = await issueWithQr(env.address, env.clientFor, { ...doc, permitNumber: "CH-2026-004721", issuedOn: yesterday }, newcomer);
+    // The fixture's CH issuer is removed today; the next day it signs a permit another issuer anchors.
+    await env.fixture.registry.connect(env.fixture.CH.admin).removeOfficer(env.fixture.CH.issuer.address);
+    await time.increase(86_400);
+    const tomorrow = await datedToday(sample("01"));
+    const afterRemoval = await issueWithQr(env.address, env.clientFor, { ...tomorrow, permitNumber: "CH-2026-004722" }, newcomer, ACCOUNT.CH.issuer);
+    const trustList = await exportTrustList(env.reader, await publicClient.getChainId());
+    const now = BigInt(trustList.blockTime);
+    const valid = await verify(entered.qr, { trustList, now });
+    expect(valid.verdict, valid.checks.signature.reason).to.equal("VALID");
+    expect(valid.signer).to.equal(newcomerAddress);
+    const removed = await verify(afterRemoval.qr, { trustList, now });
+    expect(removed.verdict).to.equal("UNTRUSTED_SIGNER");
+    expect(removed.checks.signature.reason).to.contain(`not an active issuer of CH on or after ${tomorrow.issuedOn}`);
   });
 
   it("offline with a trust-list snapshot: VALID, says offline and how old the list is", async function () {
