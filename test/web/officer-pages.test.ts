@@ -125,6 +125,8 @@ describe("web: officers' pages (Chromium)", function () {
     await page.fill("#permit-input", qrText);
     await page.click("#find-permit");
     await page.waitForSelector("#confirm-accept");
+    // Box 14 as CH customs gave it: what the importing officer checks the shipment against.
+    expect(await page.textContent(".shipment")).to.equal("Shipped under AWB 724-1234 5675, port Zürich Airport");
     await page.check("#accept-check");
     await phoneScreenshot(page, "accept");
     await page.click("#confirm-accept");

@@ -187,7 +187,7 @@ export class PermitService {
   }
 
   /** Customs of the exporting country endorse the export with the quantities that actually left. */
-  async endorse(officer: OfficerRecord, permitId: string, body: { items: { line: number; quantity: number }[] }): Promise<PermitView> {
+  async endorse(officer: OfficerRecord, permitId: string, body: { items: { line: number; quantity: number }[]; transportDocument?: string; port?: string }): Promise<PermitView> {
     requireRole(officer, "CUSTOMS", "endorse exports");
     const permit = await this.#stored(permitId);
     this.#requireOwnCountry(officer, permit.exportingCountry, "endorse exports of");
@@ -209,6 +209,12 @@ export class PermitService {
       }
     });
     await this.#write(officer, (c) => c.endorseExport(record, exported));
+    // Box 14, off chain. The step is done on chain: a store that fails here loses only these two
+    // fields (the audit log keeps them too), not the answer.
+    const shipment = { transportDocument: body.transportDocument?.trim() || null, port: body.port?.trim() || null };
+    if (shipment.transportDocument || shipment.port) {
+      await this.deps.store.setExportShipment(permit.permitId, shipment).catch((err: unknown) => this.onRefreshFailed?.(permit.permitId, err));
+    }
     return this.#refreshed(permit.permitId);
   }
 

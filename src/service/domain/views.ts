@@ -19,6 +19,8 @@ export type PermitView = {
   lines: { line: number; scientificName?: string; unit?: string; authorised: number; exported: number | null }[];
   history: { event: string; officer: Hex | null; country: string | null; txHash: Hex; blockNumber: number; at: string | null; data: unknown }[];
   nonCompliance: boolean;
+  /** Box 14 as customs gave it with the export endorsement: null before it, a field null if not given. */
+  exportShipment: { transportDocument: string | null; port: string | null } | null;
   document: PermitDocument;
   links: { self: string; qrPng: string; qrSvg: string; pdf: string; verify: string };
   createdAt: string;
@@ -52,6 +54,7 @@ export function permitView(permit: PermitRecord, lines: PermitLine[], events: Pe
     })),
     history: events.map((e) => ({ event: e.kind, officer: e.officerAddress, country: e.country, txHash: e.txHash, blockNumber: e.blockNumber, at: e.blockTime, data: e.data })),
     nonCompliance: events.some((e) => e.kind === "NonComplianceRecorded"),
+    exportShipment: endorsed ? { transportDocument: permit.exportTransportDocument, port: permit.exportPort } : null,
     document,
     links: { self, qrPng: `${self}/qr.png`, qrSvg: `${self}/qr.svg`, pdf: `${self}/pdf`, verify: `${baseUrl}/verify` },
     createdAt: permit.createdAt,

@@ -189,7 +189,13 @@ export function permitRoutes(deps: { permits: PermitService; store: Store; logEr
         status: view.status === "FAILED" || view.status === "PENDING" ? undefined : (view.status as never),
         txHash: view.txHash ?? undefined,
         exportEndorsement: endorsed
-          ? { quantities: view.lines.map((l) => l.exported ?? undefined), date: endorsed.at ?? undefined, officer: endorsed.officer ?? undefined }
+          ? {
+              quantities: view.lines.map((l) => l.exported ?? undefined),
+              date: endorsed.at ?? undefined,
+              officer: endorsed.officer ?? undefined,
+              transportDocument: view.exportShipment?.transportDocument ?? undefined,
+              port: view.exportShipment?.port ?? undefined,
+            }
           : undefined,
       });
       res.type("application/pdf").setHeader("Content-Disposition", `inline; filename="${view.permitNumber.replace(/[^A-Za-z0-9._-]/g, "_")}.pdf"`);

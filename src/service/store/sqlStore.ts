@@ -49,6 +49,7 @@ export class SqlStore implements Store {
   listPermits: Store["listPermits"] = (filter) => permits.listPermits(this.db, filter);
   countPermits: Store["countPermits"] = (country, since) => permits.countPermits(this.db, country, since);
   updatePermitStatus: Store["updatePermitStatus"] = (id, patch, from) => permits.updatePermitStatus(this.db, this.now(), id, patch, from);
+  setExportShipment: Store["setExportShipment"] = (id, shipment) => permits.setExportShipment(this.db, this.now(), id, shipment);
   getPermitLines: Store["getPermitLines"] = (id) => permits.getPermitLines(this.db, id);
   setLineExported: Store["setLineExported"] = (id, line, exported) => permits.setLineExported(this.db, id, line, exported);
 

@@ -11,6 +11,7 @@ import type {
   ListPermitsFilter,
   PermitCounts,
   NewAuditEntry,
+  ExportShipment,
   NewOfficer,
   NewOutboxEntry,
   NewPermit,
@@ -53,6 +54,8 @@ export interface Store {
    * @throws {RecordNotFoundError} when there is no such permit
    */
   updatePermitStatus(permitId: string, patch: PermitStatusPatch, from?: readonly PermitStatus[]): Promise<boolean>;
+  /** Box 14 as customs gave it with the export endorsement. @throws {RecordNotFoundError} */
+  setExportShipment(permitId: string, shipment: ExportShipment): Promise<void>;
   getPermitLines(permitId: string): Promise<PermitLine[]>;
   /** Sets a line's exported quantity (thousandths), as the ledger reports it. @throws {RecordNotFoundError} */
   setLineExported(permitId: string, line: number, exported: bigint): Promise<void>;

@@ -54,11 +54,17 @@ export type PermitRecord = {
   signature: Hex | null;
   txHash: Hex | null;
   blockNumber: number | null;
+  /** Box 14, given by customs with the export endorsement (off chain); null until then, or if not given. */
+  exportTransportDocument: string | null;
+  exportPort: string | null;
   createdAt: string;
   updatedAt: string;
 };
 
-export type NewPermit = Omit<PermitRecord, "status" | "failureReason" | "txHash" | "blockNumber" | "createdAt" | "updatedAt"> & {
+/** Box 14's bill of lading or air waybill and port of export. */
+export type ExportShipment = { transportDocument: string | null; port: string | null };
+
+export type NewPermit = Omit<PermitRecord, "status" | "failureReason" | "txHash" | "blockNumber" | "exportTransportDocument" | "exportPort" | "createdAt" | "updatedAt"> & {
   status?: PermitStatus;
   lines: readonly { line: number; authorised: bigint }[];
 };

@@ -43,3 +43,9 @@ export function ageOf(seconds: number): string {
   if (seconds < 172800) return `${Math.round(seconds / 3600)} hours`;
   return `${Math.round(seconds / 86400)} days`;
 }
+
+/** Box 14 as customs gave it at export ("AWB 724-1234, port ZRH"), or "" if nothing was given. */
+export function shipment(value: { transportDocument: string | null; port: string | null } | null | undefined): string {
+  if (!value) return "";
+  return [value.transportDocument, value.port && `port ${value.port}`].filter(Boolean).join(", ");
+}

@@ -23,6 +23,7 @@ export type PermitView = {
   lines: { line: number; scientificName?: string; unit?: string; authorised: number; exported: number | null }[];
   history: { event: string; officer: string | null; country: string | null; txHash: string; blockNumber: number; at: string | null; data: unknown }[];
   nonCompliance: boolean;
+  exportShipment: { transportDocument: string | null; port: string | null } | null;
   document: PermitDocument;
   links: { self: string; qrPng: string; qrSvg: string; pdf: string; verify: string };
   createdAt: string;

@@ -1,7 +1,7 @@
 /** Accept an import (officers of the importing country): find the permit, check it, confirm; the permit is then used. */
 import { api, messageOf } from "../lib/api";
 import { h, notice, replace } from "../lib/dom";
-import { country, quantity } from "../lib/format";
+import { country, quantity, shipment } from "../lib/format";
 import { permitLookup, statusBadge, type Found } from "../lib/lookup";
 import { mountPage } from "../lib/shell";
 import type { PermitView } from "../lib/types";
@@ -22,6 +22,7 @@ if (page) {
       h("h2", {}, `2. Permit ${permit.permitNumber} `, statusBadge(permit.status)),
       h("p", {}, `From ${country(permit.exportingCountry)} to ${country(permit.importingCountry)}.`),
       h("ul", {}, permit.lines.map((l) => h("li", {}, `Line ${l.line} `, h("i", {}, l.scientificName ?? ""), `: authorised ${quantity(l.authorised, l.unit)}, exported ${l.exported === null ? "not endorsed" : quantity(l.exported, l.unit)}`))),
+      shipment(permit.exportShipment) ? h("p", { class: "shipment" }, "Shipped under ", h("strong", {}, shipment(permit.exportShipment))) : null,
       h("label", { class: "row" }, h("input", { type: "checkbox", id: "accept-check" }), " I checked the shipment against this permit."),
       h("button", { type: "button", id: "confirm-accept", onclick: (e) => void accept(e.currentTarget as HTMLButtonElement) }, "Accept import"),
       result,

@@ -4,7 +4,7 @@
  */
 import { api, apiBlob, messageOf } from "../lib/api";
 import { download, h, notice, replace } from "../lib/dom";
-import { country, dateTime, documentType, eventName, quantity, shortHex } from "../lib/format";
+import { country, dateTime, documentType, eventName, quantity, shipment, shortHex } from "../lib/format";
 import { statusBadge } from "../lib/lookup";
 import { mountPage } from "../lib/shell";
 import type { Officer, PermitSummary, PermitView } from "../lib/types";
@@ -118,6 +118,7 @@ function main(root: HTMLElement, officer: Officer): void {
       h("p", {}, `${documentType(p.documentType)} · ${country(p.exportingCountry)} → ${country(p.importingCountry)} · valid until ${p.validUntil ?? "—"}`),
       h("p", {}, "Exporter: ", h("strong", {}, p.document.exporter.name), " · Importer: ", h("strong", {}, p.document.importer.name)),
       h("ul", {}, p.lines.map((l) => h("li", {}, `Line ${l.line} `, h("i", {}, l.scientificName ?? ""), `: authorised ${quantity(l.authorised, l.unit)}, exported ${l.exported === null ? "—" : quantity(l.exported, l.unit)}`))),
+      shipment(p.exportShipment) ? h("p", { class: "shipment" }, "Shipped under ", h("strong", {}, shipment(p.exportShipment))) : null,
       p.history.length ? h("ol", { class: "timeline" }, p.history.map((e) => h("li", {}, h("strong", {}, eventName(e.event)), h("span", { class: "when" }, dateTime(e.at)), h("span", { class: "tx" }, "tx ", h("code", { title: e.txHash }, shortHex(e.txHash)))))) : null,
       h("div", { class: "actions" },
         h("button", { type: "button", class: "secondary", onclick: async () => download(await apiBlob(`/permits/${p.permitId}/pdf`), `${file}.pdf`) }, "PDF"),

@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import type { Address, Hex } from "viem";
+import { execFileSync } from "node:child_process";
 import { decodeQrImage, decodeQrPayload, extractQrPayload } from "../../../src/sdk/qr";
 import {
   dumpLogsOnFailure,
@@ -21,6 +22,17 @@ import {
 } from "./harness";
 
 const TX_HASH = /^0x[0-9a-f]{64}$/;
+
+
+/** The PDF's text by poppler's pdftotext; undefined where it is not installed (CI requires it: PERMIT_PDF_REQUIRE_POPPLER). */
+function pdfText(bytes: Uint8Array): string | undefined {
+  try {
+    return execFileSync("pdftotext", ["-", "-"], { input: bytes, encoding: "utf8" });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT" && process.env.PERMIT_PDF_REQUIRE_POPPLER !== "1") return undefined;
+    throw err;
+  }
+}
 
 export function shouldRunTheLifecycle(startIt: () => Promise<TestService>): void {
   let svc: TestService;
@@ -96,6 +108,7 @@ export function shouldRunTheLifecycle(startIt: () => Promise<TestService>): void
       });
       expect(res.status, res.text).to.equal(201);
       expect(res.body.status).to.equal("ENDORSED");
+      expect(res.body.exportShipment).to.deep.equal({ transportDocument: "AWB 724-10293344", port: "Zürich Airport" }); // box 14, kept off chain
       endorsementTx = res.body.history.find((h: { event: string }) => h.event === "ExportEndorsed").txHash;
       expect(endorsementTx).to.match(TX_HASH);
     });
@@ -150,6 +163,8 @@ export function shouldRunTheLifecycle(startIt: () => Promise<TestService>): void
       expect(pdf.headers.get("content-type")).to.match(/^application\/pdf/);
       expect(pdf.bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
       expect(pdf.bytes.length).to.be.above(5_000);
+      const text = pdfText(pdf.bytes);
+      if (text !== undefined) expect(text).to.contain("AWB 724-10293344").and.contain("Zürich Airport"); // box 14 as customs gave it
       expect(pdf.headers.get("content-disposition")).to.contain(".pdf");
       const svg = await api.get(`/api/v1/permits/${permitId}/qr.svg`, { token: c.CH.issuer });
       expect(svg.status).to.equal(200);

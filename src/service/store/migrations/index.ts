@@ -7,6 +7,7 @@ import type { SqlExecutor } from "../driver";
 import { initial } from "./0001_initial";
 import { outboxWithoutSent } from "./0002_outbox_without_sent";
 import { permitSearchTextColumn } from "./0003_permit_search_text";
+import { permitExportShipment } from "./0004_permit_export_shipment";
 
 export type Migration = {
   /** 1, 2, 3, … in order, no gaps. */
@@ -17,4 +18,4 @@ export type Migration = {
   data?: (tx: SqlExecutor) => Promise<void>;
 };
 
-export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent, permitSearchTextColumn];
+export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent, permitSearchTextColumn, permitExportShipment];

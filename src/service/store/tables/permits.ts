@@ -3,7 +3,7 @@ import type { SqlExecutor, SqlParam, Row } from "../driver";
 import { DuplicatePermitError, InvalidCursorError, RecordNotFoundError } from "../errors";
 import { foldForSearch, permitSearchText } from "../searchText";
 import { str, strOrNull, toBigInt, toNumber, toNumberOrNull } from "../rows";
-import type { ListPermitsFilter, NewPermit, PermitCounts, PermitLine, PermitPage, PermitRecord, PermitStatus, PermitStatusPatch } from "../types";
+import type { ExportShipment, ListPermitsFilter, NewPermit, PermitCounts, PermitLine, PermitPage, PermitRecord, PermitStatus, PermitStatusPatch } from "../types";
 
 const toPermit = (r: Row): PermitRecord => ({
   permitId: str(r.permit_id),
@@ -22,6 +22,8 @@ const toPermit = (r: Row): PermitRecord => ({
   signature: strOrNull(r.signature),
   txHash: strOrNull(r.tx_hash),
   blockNumber: toNumberOrNull(r.block_number),
+  exportTransportDocument: strOrNull(r.export_transport_document),
+  exportPort: strOrNull(r.export_port),
   createdAt: str(r.created_at),
   updatedAt: str(r.updated_at),
 });
@@ -44,6 +46,8 @@ const inserted = (now: string, p: NewPermit): PermitRecord => ({
   signature: p.signature,
   txHash: null,
   blockNumber: null,
+  exportTransportDocument: null,
+  exportPort: null,
   createdAt: now,
   updatedAt: now,
 });
@@ -230,4 +234,15 @@ export async function getPermitLines(db: SqlExecutor, permitId: string): Promise
 export async function setLineExported(db: SqlExecutor, permitId: string, line: number, exported: bigint): Promise<void> {
   const { changes } = await db.run("UPDATE permit_lines SET exported = ? WHERE permit_id = ? AND line = ?", [exported, permitId, line]);
   if (changes === 0) throw new RecordNotFoundError("permit line", `${permitId}#${line}`);
+}
+
+/** Records box 14 (transport document, port of export) as customs gave it with the endorsement. */
+export async function setExportShipment(db: SqlExecutor, now: string, permitId: string, shipment: ExportShipment): Promise<void> {
+  const { changes } = await db.run("UPDATE permits SET export_transport_document = ?, export_port = ?, updated_at = ? WHERE permit_id = ?", [
+    shipment.transportDocument,
+    shipment.port,
+    now,
+    permitId,
+  ]);
+  if (changes === 0) throw new RecordNotFoundError("permit", permitId);
 }
