@@ -8,10 +8,10 @@ import type { PermitReading, TrustListSnapshot, VerifyInput, VerifyReader } from
 import type { ChainGateway } from "./domain/chainGateway";
 import type { OfficerService } from "./domain/officers";
 import type { PermitService } from "./domain/permits";
-import { errorMiddleware, notFoundHandler } from "./http/problem";
+import { errorMiddleware, notFoundHandler, problem, sendProblem } from "./http/problem";
 import type { Store } from "./store";
 import { officerView } from "./domain/officers";
-import { auditTrail, authenticate, handler, officerOf, requestId } from "./routes/middleware";
+import { acceptBody, auditTrail, authenticate, handler, officerOf, requestId } from "./routes/middleware";
 import { docsPage, openApiDocument } from "./routes/openapi";
 import { auditRoutes, officerRoutes } from "./routes/officers";
 import { permitRoutes } from "./routes/permits";
@@ -39,6 +39,9 @@ export type AppDeps = {
 /** The largest JSON request body (1 MiB). */
 export const JSON_LIMIT_BYTES = 1024 * 1024;
 
+/** What the endpoints behind a token read: JSON only (a body of another media type is a 415, not a request without one). */
+const JSON_BODY = ["application/json"];
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
@@ -56,20 +59,20 @@ export function createApp(deps: AppDeps): Express {
         const [head] = await Promise.all([deps.chain.publicClient.getBlockNumber(), deps.store.ping()]);
         res.json({ status: "ok", chainId: deps.chain.chainId, headBlock: Number(head), outboxDepth: await deps.outboxDepth(), registry: deps.chain.deployment.registry.address });
       } catch (err) {
-        res.status(503).type("application/problem+json").json({ type: "/problems/unavailable", title: "Service unavailable", status: 503, detail: `Not ready: ${(err as Error).message.split("\n")[0]}` });
+        sendProblem(res, problem(503, `Not ready: ${(err as Error).message.split("\n")[0]}`));
       }
     }),
   );
   app.get("/api/v1/trust-list", (_req, res) => {
     const list = deps.trustList();
-    if (!list) return void res.status(503).type("application/problem+json").json({ type: "/problems/unavailable", title: "Service unavailable", status: 503, detail: "The trust list is not ready yet." });
+    if (!list) return sendProblem(res, problem(503, "The trust list is not ready yet."));
     res.json(list);
   });
   // Who a token belongs to: the web pages show the officer's name, role and country after sign-in.
   app.get("/api/v1/me", authenticate(deps.store), (_req, res) => void res.json(officerView(officerOf(res))));
   app.use("/api/v1/verify", verifyRoutes({ reader: deps.verifyReader ?? deps.chain.reader, trustList: deps.trustList, ratePerMinute: deps.verifyRatePerMinute ?? 0, read: deps.readPermit }));
-  app.use("/api/v1/permits", authenticate(deps.store), permitRoutes({ permits: deps.permits, store: deps.store, logError: (m, ctx) => deps.log.error(m, ctx) }));
-  app.use("/api/v1/officers", authenticate(deps.store), officerRoutes({ officers: deps.officers }));
+  app.use("/api/v1/permits", authenticate(deps.store), acceptBody(JSON_BODY), permitRoutes({ permits: deps.permits, store: deps.store, logError: (m, ctx) => deps.log.error(m, ctx) }));
+  app.use("/api/v1/officers", authenticate(deps.store), acceptBody(JSON_BODY), officerRoutes({ officers: deps.officers }));
   app.use("/api/v1/audit", authenticate(deps.store), auditRoutes({ store: deps.store }));
   app.use("/api/v1/reports", authenticate(deps.store), reportRoutes({ store: deps.store }));
   // The pages' scripts precompressed by the build (brotli, gzip) to browsers that accept them.

@@ -51,6 +51,15 @@ export class PayloadTooLargeError extends PermitRegistryError {
   }
 }
 
+/** A request body in a media type (or content encoding) the endpoint does not read → 415. */
+export class UnsupportedMediaTypeError extends PermitRegistryError {
+  override readonly name = "UnsupportedMediaTypeError" as const;
+
+  constructor(shortMessage: string, options?: PermitRegistryErrorOptions) {
+    super(shortMessage, options);
+  }
+}
+
 /** Too many requests; `retryAfterSeconds` goes into the `Retry-After` header → 429. */
 export class RateLimitedError extends PermitRegistryError {
   override readonly name = "RateLimitedError" as const;

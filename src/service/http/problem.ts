@@ -12,6 +12,7 @@ import {
   PayloadTooLargeError,
   RateLimitedError,
   UnauthenticatedError,
+  UnsupportedMediaTypeError,
   type RequestIssue,
 } from "./errors";
 
@@ -98,6 +99,7 @@ export function toProblem(err: unknown): { problem: Problem; headers?: Record<st
   if (err instanceof NotFoundError) return { problem: problem(404, err.shortMessage) };
   if (err instanceof ConflictError) return { problem: problem(409, err.shortMessage) };
   if (err instanceof PayloadTooLargeError) return { problem: problem(413, err.details ? `${err.shortMessage} ${err.details}` : err.shortMessage) };
+  if (err instanceof UnsupportedMediaTypeError) return { problem: problem(415, err.shortMessage) };
   if (err instanceof RateLimitedError) {
     return { problem: problem(429, err.shortMessage), headers: { "Retry-After": String(Math.max(1, Math.ceil(err.retryAfterSeconds))) } };
   }
@@ -111,16 +113,26 @@ export function toProblem(err: unknown): { problem: Problem; headers?: Record<st
   return undefined;
 }
 
-/** express.json() (body-parser) failures carry a `type` and a 4xx `status`. */
+/**
+ * express.json() (body-parser) failures carry a `type` and a 4xx `status`, except a compressed body
+ * that does not decompress: that is zlib's own error (`Z_DATA_ERROR`, ...) with status 400.
+ */
 function bodyParserProblem(err: unknown): Problem | undefined {
-  const e = err as { type?: unknown; status?: unknown; limit?: unknown } | null;
-  if (!e || typeof e.type !== "string" || typeof e.status !== "number") return undefined;
+  const e = err as { type?: unknown; status?: unknown; limit?: unknown; body?: unknown; encoding?: unknown; code?: unknown } | null;
+  if (!e || typeof e.status !== "number") return undefined;
+  if (e.type === undefined && e.status === 400 && typeof e.code === "string" && /^(Z_|ERR__ERROR_)/.test(e.code)) {
+    return problem(400, `The request body could not be decompressed (${(err as Error).message}): send it uncompressed, or compressed as its Content-Encoding says.`);
+  }
+  if (typeof e.type !== "string") return undefined;
   switch (e.type) {
-    case "entity.parse.failed":
-      return problem(400, "The request body is not valid JSON.");
+    case "entity.parse.failed": {
+      const scalar = jsonScalar(e.body);
+      return problem(400, scalar ? `The request body must be a JSON object, not ${scalar}.` : "The request body is not valid JSON.");
+    }
     case "entity.too.large":
       return problem(413, typeof e.limit === "number" ? `The request body is larger than ${e.limit} bytes.` : "The request body is too large.");
     case "encoding.unsupported":
+      return problem(415, typeof e.encoding === "string" ? `The content encoding "${e.encoding}" is not supported: send the body uncompressed, or as gzip, deflate or br.` : (err as Error).message);
     case "charset.unsupported":
       return problem(415, (err as Error).message);
     case "request.aborted":
@@ -130,6 +142,22 @@ function bodyParserProblem(err: unknown): Problem | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * What a body that body-parser's strict mode refused is, when it is JSON all the same (`null`,
+ * `"x"`, `42`): "null", "a string", ...; `undefined` when it is not JSON.
+ */
+function jsonScalar(body: unknown): string | undefined {
+  if (typeof body !== "string") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (value === null) return "null";
+  return typeof value === "object" ? undefined : `a ${typeof value}`;
 }
 
 function findNamed(err: unknown, name: string): boolean {

@@ -4,7 +4,7 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { z } from "zod";
 import { MalformedTokenError } from "../auth/errors";
 import { hashToken, parseBearerToken } from "../auth/tokens";
-import { InvalidRequestError, UnauthenticatedError } from "../http/errors";
+import { InvalidRequestError, UnauthenticatedError, UnsupportedMediaTypeError } from "../http/errors";
 import type { OfficerRecord, Store } from "../store";
 
 /**
@@ -62,12 +62,60 @@ function bearerToken(header: string | undefined): string | undefined {
 }
 
 /**
+ * Refuses a request body of a media type the endpoint does not read (415, naming what to send)
+ * rather than letting it be ignored and the request judged as if it had none. A request without a
+ * body (no `Content-Length` or `Content-Length: 0`, no `Transfer-Encoding`) passes, whatever its
+ * `Content-Type`: steps such as POST /permits/{id}/use take none.
+ * @example
+ * app.use("/api/v1/permits", authenticate(store), acceptBody(["application/json"]), permitRoutes(deps));
+ */
+export function acceptBody(types: readonly string[], what = types.join(" or ")): RequestHandler {
+  return (req, _res, next) => {
+    const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"]) > 0;
+    if (!hasBody || (req.method !== "POST" && req.method !== "PUT" && req.method !== "PATCH") || req.is([...types])) return next();
+    const media = req.headers["content-type"]?.split(";")[0]!.trim();
+    next(new UnsupportedMediaTypeError(`${media ? `The request body is ${media}` : "The request body has no Content-Type"}; send ${what}.`));
+  };
+}
+
+/** The path of a request URL, without its query. */
+const pathOf = (url: string) => url.split("?")[0]!;
+
+/**
+ * `POST /api/v1/permits/:id/use`: the method and the matched route under its mount path, or the
+ * path when no route matched (an unknown token, a body refused before routing). Works from the
+ * request's full path, since express resets `req.baseUrl` when an error leaves a router.
+ */
+function actionOf(method: string, path: string, route: unknown): string {
+  if (typeof route !== "string") return `${method} ${path}`;
+  const segments = path.split("/").filter(Boolean);
+  const mount = segments.slice(0, segments.length - route.split("/").filter(Boolean).length);
+  return `${method} /${mount.join("/")}${route}`;
+}
+
+/** The permit a request under /permits/{id} is about, from its path (a hex id in lower case, as stored). */
+function permitIdOf(path: string): string | null {
+  const segment = /\/permits\/([^/]+)/.exec(path)?.[1];
+  if (segment === undefined) return null;
+  let id = segment;
+  try {
+    id = decodeURIComponent(segment);
+  } catch {
+    // not percent-encoded text: recorded as sent
+  }
+  return /^0x[0-9a-fA-F]{64}$/.test(id) ? id.toLowerCase() : id;
+}
+
+/**
  * Writes one audit entry per state-changing request once the answer is sent: who, role, country,
- * what, when, request id, result status, transaction hash.
+ * what, when, request id, result status, transaction hash. A refused request reads like a
+ * successful one (the same action, the permit it was about): its path is taken at the start,
+ * because express has reset `req.baseUrl` and `req.params` by the time an error is answered.
  */
 export function auditTrail(store: Store, log: (msg: string) => void): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || req.path.endsWith("/verify")) return next();
+    const path = pathOf(req.originalUrl);
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || path.replace(/\/$/, "").endsWith("/verify")) return next();
     res.on("finish", () => {
       const officer = res.locals.officer as OfficerRecord | undefined;
       const audit = (res.locals.audit ?? {}) as { permitId?: string; txHash?: `0x${string}`; detail?: unknown };
@@ -77,13 +125,13 @@ export function auditTrail(store: Store, log: (msg: string) => void): RequestHan
           officerId: officer?.id ?? null,
           role: officer?.role ?? null,
           country: officer?.country ?? null,
-          action: `${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`,
-          permitId: audit.permitId ?? (req.params as Record<string, string>).id ?? null,
+          action: actionOf(req.method, path, req.route?.path),
+          permitId: audit.permitId ?? permitIdOf(path),
           result: res.statusCode,
           txHash: audit.txHash ?? null,
           detail: (audit.detail ?? null) as never,
         })
-        .catch((err) => log(`audit: could not record ${req.method} ${req.path}: ${(err as Error).message}`));
+        .catch((err) => log(`audit: could not record ${req.method} ${path}: ${(err as Error).message}`));
     });
     next();
   };

@@ -27,7 +27,12 @@ export const openApiDocument = {
               required: ["type", "title", "status", "detail"],
               properties: {
                 type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, detail: { type: "string" },
-                errors: { type: "array", items: { type: "object", properties: { path: { type: "string" }, rule: { type: "string" }, message: { type: "string" } } } },
+                errors: {
+                  type: "array",
+                  description: "Field-level reasons (400, 422): the field's path, the rule it breaks, what is wrong",
+                  items: { type: "object", required: ["path", "rule", "message"], properties: { path: { type: "string" }, rule: { type: "string" }, message: { type: "string" } } },
+                },
+                requestId: { type: "string", description: "The request's id (also in the X-Request-Id header): quote it when reporting a problem" },
               },
             },
           },
@@ -51,7 +56,19 @@ export const openApiDocument = {
         properties: {
           permitId: { type: "string" }, permitNumber: { type: "string" }, status: { enum: ["PENDING", "ISSUED", "ENDORSED", "USED", "CANCELLED", "REPLACED", "FAILED"] },
           failureReason: { type: ["string", "null"] }, documentHash: { type: "string" }, lines: { type: "array" }, history: { type: "array" },
+          exportShipment: {
+            description: "Box 14 as customs gave it with the export endorsement (kept off chain); null before the endorsement",
+            type: ["object", "null"], properties: { transportDocument: { type: ["string", "null"] }, port: { type: ["string", "null"] } },
+          },
           links: { type: "object", properties: { self: { type: "string" }, qrPng: { type: "string" }, qrSvg: { type: "string" }, pdf: { type: "string" } } },
+        },
+      },
+      BatchAnswer: {
+        type: "object",
+        required: ["accepted", "rejected", "results"],
+        properties: {
+          accepted: { type: "integer" }, rejected: { type: "integer" },
+          results: { type: "array", items: { type: "object", required: ["index", "status"], properties: { index: { type: "integer" }, status: { type: "integer" }, permit: { $ref: "#/components/schemas/Permit" }, problem: { type: "object", description: "a problem (RFC 9457), as an error answer carries it" } } } },
         },
       },
       Verification: {
@@ -71,7 +88,14 @@ export const openApiDocument = {
         security: auth,
         parameters: [{ name: "Idempotency-Key", in: "header", schema: { type: "string", maxLength: 200 } }],
         requestBody: { required: true, content: { "application/json": { schema: { oneOf: [{ $ref: "#/components/schemas/PermitDocument" }, { type: "object", properties: { permits: { type: "array", maxItems: 500 } } }] } } } },
-        responses: { "201": permitOut, "207": { description: "batch with some permits rejected" }, ...errors(400, 401, 403, 409, 413, 422, 429) },
+        responses: {
+          "201": {
+            description: "the permit; for a batch, `{ accepted, rejected, results: [{ index, status, permit | problem }] }` with every permit accepted",
+            content: { "application/json": { schema: { oneOf: [{ $ref: "#/components/schemas/Permit" }, { $ref: "#/components/schemas/BatchAnswer" }] } } },
+          },
+          "207": { description: "a batch with one or more permits rejected; each result has its own status", content: { "application/json": { schema: { $ref: "#/components/schemas/BatchAnswer" } } } },
+          ...errors(400, 401, 403, 409, 413, 415, 422),
+        },
       },
       get: { summary: "List and search the officer's country's permits", security: auth, parameters: [
           { name: "status", in: "query", description: `Comma-separated, any case: ${PERMIT_STATUSES.join(", ")}`, schema: { type: "string" } },
@@ -84,22 +108,47 @@ export const openApiDocument = {
     "/permits/{id}/qr.png": { get: { summary: "The permit's QR code (PNG)", security: auth, parameters: [id], responses: { "200": { description: "image/png" }, ...errors(401, 404) } } },
     "/permits/{id}/qr.svg": { get: { summary: "The permit's QR code (SVG)", security: auth, parameters: [id], responses: { "200": { description: "image/svg+xml" }, ...errors(401, 404) } } },
     "/permits/{id}/pdf": { get: { summary: "The permit as a PDF laid out like the CITES form, with its QR", security: auth, parameters: [id], responses: { "200": { description: "application/pdf" }, ...errors(401, 404) } } },
-    "/permits/{id}/endorsements": { post: { summary: "Customs of the exporting country endorse the export with the quantities that left", security: auth, parameters: [id], requestBody: { content: { "application/json": { schema: { type: "object", required: ["items"], properties: { items: { type: "array", items: { type: "object", properties: { line: { type: "integer" }, quantity: { type: "number" } } } }, transportDocument: { type: "string" }, port: { type: "string" } } } } } }, responses: { "201": permitOut, ...errors(400, 401, 403, 404, 409, 422, 503) } } },
-    "/permits/{id}/use": { post: { summary: "An officer of the importing country accepts the import", security: auth, parameters: [id], responses: { "200": permitOut, ...errors(401, 403, 404, 409, 503) } } },
-    "/permits/{id}/cancel": { post: { summary: "Cancel before use", security: auth, parameters: [id], requestBody: { content: { "application/json": { schema: { type: "object", properties: { reason: { enum: ["LOST", "STOLEN", "DAMAGED", "WRONGLY_ISSUED", "WITHDRAWN", "OTHER"] } } } } } }, responses: { "200": permitOut, ...errors(400, 401, 403, 404, 409, 503) } } },
-    "/permits/{id}/replace": { post: { summary: "Issue a replacement naming this permit", security: auth, parameters: [id], requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/PermitDocument" } } } }, responses: { "201": permitOut, ...errors(401, 403, 404, 409, 422, 503) } } },
-    "/permits/{id}/non-compliance": { post: { summary: "The importing country records a notice of non-compliance", security: auth, parameters: [id], requestBody: { content: { "application/json": { schema: { type: "object", properties: { reason: { enum: ["QUANTITY_MISMATCH", "SPECIES_MISMATCH", "DOCUMENT_IRREGULARITY", "PEST_OR_DISEASE", "ILLEGAL_SPECIMENS", "OTHER"] }, note: { type: "string" } } } } } }, responses: { "201": permitOut, ...errors(400, 401, 403, 404, 409, 503) } } },
-    "/verify": { post: { summary: "Verify a permit (public): QR text, verify URL, or an image", requestBody: { content: { "application/json": { schema: { type: "object", properties: { qr: { type: "string" } } } }, "multipart/form-data": { schema: { type: "object", properties: { image: { type: "string", format: "binary" } } } } } }, responses: { "200": { description: "the verification (unreadable input: verdict MALFORMED)", content: { "application/json": { schema: { $ref: "#/components/schemas/Verification" } } } }, ...errors(400, 413, 429) } } },
+    "/permits/{id}/endorsements": { post: { summary: "Customs of the exporting country endorse the export with the quantities that left", security: auth, parameters: [id], requestBody: { content: { "application/json": { schema: { type: "object", required: ["items"], properties: { items: { type: "array", items: { type: "object", properties: { line: { type: "integer" }, quantity: { type: "number" } } } }, transportDocument: { type: "string" }, port: { type: "string" } } } } } }, responses: { "201": permitOut, ...errors(400, 401, 403, 404, 409, 413, 415, 422, 503) } } },
+    "/permits/{id}/use": { post: { summary: "An officer of the importing country accepts the import (no request body)", security: auth, parameters: [id], responses: { "200": permitOut, ...errors(400, 401, 403, 404, 409, 413, 415, 503) } } },
+    "/permits/{id}/cancel": { post: { summary: "Cancel before use", security: auth, parameters: [id], requestBody: { content: { "application/json": { schema: { type: "object", properties: { reason: { enum: ["LOST", "STOLEN", "DAMAGED", "WRONGLY_ISSUED", "WITHDRAWN", "OTHER"] } } } } } }, responses: { "200": permitOut, ...errors(400, 401, 403, 404, 409, 413, 415, 503) } } },
+    "/permits/{id}/replace": { post: { summary: "Issue a replacement naming this permit", security: auth, parameters: [id], requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/PermitDocument" } } } }, responses: { "201": permitOut, ...errors(400, 401, 403, 404, 409, 413, 415, 422, 503) } } },
+    "/permits/{id}/non-compliance": { post: { summary: "The importing country records a notice of non-compliance", security: auth, parameters: [id], requestBody: { content: { "application/json": { schema: { type: "object", properties: { reason: { enum: ["QUANTITY_MISMATCH", "SPECIES_MISMATCH", "DOCUMENT_IRREGULARITY", "PEST_OR_DISEASE", "ILLEGAL_SPECIMENS", "OTHER"] }, note: { type: "string" } } } } } }, responses: { "201": permitOut, ...errors(400, 401, 403, 404, 409, 413, 415, 503) } } },
+    "/verify": { post: { summary: "Verify a permit (public): QR text, verify URL, or an image", requestBody: { content: { "application/json": { schema: { type: "object", properties: { qr: { type: "string" } } } }, "multipart/form-data": { schema: { type: "object", properties: { image: { type: "string", format: "binary" } } } } } }, responses: { "200": { description: "the verification (unreadable input: verdict MALFORMED)", content: { "application/json": { schema: { $ref: "#/components/schemas/Verification" } } } }, ...errors(400, 413, 415, 429) } } },
     "/reports/annual": { get: { summary: "CITES annual report rows with actual exported quantities", security: auth, parameters: [{ name: "country", in: "query", description: "ISO 3166-1 alpha-2; the officer's own (the default)", schema: { type: "string", pattern: "^[A-Za-z]{2}$" } }, { name: "year", in: "query", description: "default: this year", schema: { type: "integer", minimum: 1975, maximum: 2200 } }, { name: "format", in: "query", schema: { enum: ["json", "csv"] } }], responses: { "200": { description: "rows" }, ...errors(400, 401, 403) } } },
     "/reports/summary": { get: { summary: "Counts over all of the officer's country's permits: total, by status, per month (the last 12), top 10 trade partners", security: auth, responses: { "200": { description: "`{ country, total, byStatus, byMonth: [{ month, permits }], partners: [{ country, permits }] }`" }, ...errors(401) } } },
     "/officers": {
-      get: { summary: "The admin's country's officers", security: auth, responses: { "200": { description: "list" }, ...errors(401, 403) } },
-      post: { summary: "Add an officer (own key, on-chain role, token returned once)", security: auth, responses: { "201": { description: "officer and token" }, ...errors(400, 401, 403, 409, 503) } },
+      get: {
+        summary: "The admin's country's officers",
+        security: auth,
+        parameters: [{ name: "includeRemoved", in: "query", description: "`true` lists removed officers too (any other value: active ones only)", schema: { type: "boolean", default: false } }],
+        responses: { "200": { description: "`{ items: [officer, …] }`" }, ...errors(401, 403) },
+      },
+      post: {
+        summary: "Add an officer (own key, on-chain role, token returned once)",
+        security: auth,
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["name", "role"],
+                properties: {
+                  name: { type: "string", minLength: 1, maxLength: 200 },
+                  role: { enum: ["ISSUER", "CUSTOMS"] },
+                  address: { type: "string", pattern: "^0x[0-9a-fA-F]{40}$", description: "The officer's own key's address (the service then cannot sign for them); without it the service creates the key" },
+                },
+              },
+            },
+          },
+        },
+        responses: { "201": { description: "officer and token" }, ...errors(400, 401, 403, 409, 413, 415, 503) },
+      },
     },
     "/officers/{officerId}": { delete: { summary: "Remove an officer: token and on-chain role revoked at once", security: auth, parameters: [{ name: "officerId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "removed" }, ...errors(401, 403, 404, 503) } } },
     "/audit": { get: { summary: "The admin's country's audit log (JSON or CSV)", security: auth, parameters: [{ name: "format", in: "query", schema: { enum: ["json", "csv"] } }, { name: "from", in: "query", description: "ISO 8601 date (midnight UTC) or date-time with its offset, inclusive", schema: { type: "string" } }, { name: "to", in: "query", description: "ISO 8601 date or time, exclusive", schema: { type: "string" } }], responses: { "200": { description: "entries" }, ...errors(400, 401, 403) } } },
     "/me": { get: { summary: "The officer the bearer token belongs to (name, role, country)", security: auth, responses: { "200": { description: "officer" }, ...errors(401) } } },
-    "/trust-list": { get: { summary: "The officers trust list snapshot for offline verification", responses: { "200": { description: "snapshot" } } } },
+    "/trust-list": { get: { summary: "The officers trust list snapshot for offline verification", responses: { "200": { description: "snapshot" }, "503": problem } } },
   },
 } as const;
 

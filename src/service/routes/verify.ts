@@ -9,19 +9,30 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Router } from "express";
 import multer from "multer";
-import { rateLimit } from "express-rate-limit";
+import { rateLimit, type AugmentedRequest } from "express-rate-limit";
 import { readPermit, verifyReading, type PermitReading, type TrustListSnapshot, type VerifyInput, type VerifyReader } from "../../sdk/verify";
 import { qrOfRequestBody, verificationJson, type MirrorAnswer } from "../domain/verification";
 import { InvalidRequestError, PayloadTooLargeError, RateLimitedError } from "../http/errors";
 import { PROBLEM_CONTENT_TYPE, problem } from "../http/problem";
-import { handler, requestIdOf } from "./middleware";
+import { acceptBody, handler, requestIdOf } from "./middleware";
 
 export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
 
-/** An upload multer refused is the caller's problem: 413 for a too large image, 400 otherwise (not a 500). */
-function uploadProblem(err: multer.MulterError): Error {
-  if (err.code === "LIMIT_FILE_SIZE") return new PayloadTooLargeError(MAX_IMAGE_BYTES, { cause: err });
-  return new InvalidRequestError(`The upload is not acceptable: ${err.message}${err.field ? ` (field ${err.field})` : ""}. Send one image in the \`image\` field.`, [], { cause: err });
+/**
+ * An upload multer refused is the caller's problem: 413 for a too large image, 400 otherwise (not a
+ * 500). Besides its own MulterErrors, multer passes on busboy's plain errors for a body that is not
+ * a multipart form ("Multipart: Boundary not found", "Unexpected end of form", "Malformed part
+ * header"); with memory storage nothing else fails there.
+ */
+function uploadProblem(err: unknown): unknown {
+  if (err instanceof multer.MulterError) {
+    if (err.code === "LIMIT_FILE_SIZE") return new PayloadTooLargeError(MAX_IMAGE_BYTES, { cause: err });
+    return new InvalidRequestError(`The upload is not acceptable: ${err.message}${err.field ? ` (field ${err.field})` : ""}. Send one image in the \`image\` field.`, [], { cause: err });
+  }
+  if (err instanceof Error) {
+    return new InvalidRequestError(`The multipart body could not be read: ${err.message}. Send a multipart/form-data body (with its boundary) holding one image in the \`image\` field.`, [], { cause: err });
+  }
+  return err;
 }
 
 export function verifyRoutes(deps: {
@@ -41,15 +52,20 @@ export function verifyRoutes(deps: {
         limit: deps.ratePerMinute,
         standardHeaders: "draft-8",
         legacyHeaders: false,
-        handler: (_req, _res, next, options) => next(new RateLimitedError(Math.ceil(options.windowMs / 1000))),
+        // Until this client's window resets (what the `RateLimit` header's `t=` says), not the whole window.
+        handler: (req, _res, next, options) => {
+          const resetTime = (req as AugmentedRequest)[options.requestPropertyName]?.resetTime;
+          next(new RateLimitedError(Math.max(1, Math.ceil(resetTime ? (resetTime.getTime() - Date.now()) / 1000 : options.windowMs / 1000))));
+        },
       }),
     );
   }
   router.post(
     "/",
+    acceptBody(["application/json", "multipart/form-data"], 'JSON (`{ "qr": "<QR text or verify URL>" }`), or multipart/form-data with an `image` field'),
     (req, res, next) =>
       req.is("multipart/form-data")
-        ? upload.single("image")(req, res, (err?: unknown) => next(err instanceof multer.MulterError ? uploadProblem(err) : err))
+        ? upload.single("image")(req, res, (err?: unknown) => next(err === undefined ? undefined : uploadProblem(err)))
         : next(),
     handler(async (req, res) => {
       const input = req.file ? new Uint8Array(req.file.buffer) : qrOfRequestBody(req.body);
