@@ -75,6 +75,9 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api/v1/officers", authenticate(deps.store), acceptBody(JSON_BODY), officerRoutes({ officers: deps.officers }));
   app.use("/api/v1/audit", authenticate(deps.store), auditRoutes({ store: deps.store }));
   app.use("/api/v1/reports", authenticate(deps.store), reportRoutes({ store: deps.store }));
+  // The upper-case QR form (docs/qr-format.md) opens /VERIFY: the same page (a browser keeps the
+  // #fragment, the payload, across the redirect).
+  app.get(/^\/verify\/?$/i, (req, res, next) => (req.path === "/verify" ? next() : res.redirect(301, "/verify")));
   // The pages' scripts precompressed by the build (brotli, gzip) to browsers that accept them.
   if (deps.webDir) app.use(expressStaticGzip(deps.webDir, { enableBrotli: true, orderPreference: ["br", "gzip"], index: "index.html", serveStatic: { index: "index.html", extensions: ["html"] } }));
   app.use(notFoundHandler());

@@ -71,8 +71,8 @@ describe("permit-registry CLI", function () {
       log: (line) => logs.push(line),
     });
     expect(service.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/).and.not.match(/:0$/);
-    // Dated today: the demo officers became issuers at this service's first start (today), and
-    // the offline check asks whether the signer was an issuer on the permit's issue date.
+    // Dated today (the demo officers became issuers at this service's first start, today), so
+    // that the offline check's "an issuer from the issue day on" holds whichever way it is read.
     const today = new Date().toISOString().slice(0, 10);
     const validUntil = new Date(Date.now() + 150 * 86_400_000).toISOString().slice(0, 10);
     files.skins = writeDoc("skins.json", "01-ch-export-python-skins.json", (d) => Object.assign(d, { issuedOn: today, validUntil }));

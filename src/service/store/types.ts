@@ -87,8 +87,8 @@ export type ListPermitsFilter = {
   docType?: string;
   issuerOfficerId?: string;
   /**
-   * Text the permit number or the document contains, ignoring case (on SQLite, of ASCII letters
-   * only). Pages are pages of matches.
+   * Text the permit number or a value of the document contains, ignoring case and accents in any
+   * script (see `searchText.ts`); field names do not match. Pages are pages of matches.
    */
   search?: string;
   /** Page size, 1…500 (default 50). */
