@@ -23,7 +23,7 @@ export type DraftResult = { ok: true; draft: PermitDraft } | { ok: false; issues
 
 /**
  * Drafts a permit from a request body: `{ ok: false, issues }` when it is not a valid permit
- * document or its last day of validity is over at `nowMs`.
+ * document, its last day of validity is over at `nowMs`, or it is dated after that day.
  *
  * @example
  * const result = draftPermit(req.body);
@@ -35,6 +35,11 @@ export function draftPermit(body: unknown, nowMs: number = Date.now()): DraftRes
   const document: PermitDocument = result.document;
   if (endOfDayUtc(document.validUntil) * 1000n < BigInt(nowMs)) {
     return { ok: false, issues: [{ path: "validUntil", rule: "validity.notOver", message: "the last day of validity is already over" } as unknown as ValidationIssue] };
+  }
+  // Issued today at the latest, wherever the authority is: the date in the zone furthest ahead (UTC+14).
+  const latestToday = new Date(nowMs + 14 * 3_600_000).toISOString().slice(0, 10);
+  if (document.issuedOn > latestToday) {
+    return { ok: false, issues: [{ path: "issuedOn", rule: "issuedOn.notFuture", message: `is after today (${latestToday} at the latest): a permit is dated the day it is issued` } as unknown as ValidationIssue] };
   }
   const salt = newSalt();
   const hash = documentHash(document, salt);

@@ -291,12 +291,18 @@ describe("REST API error statuses", function () {
       for (const e of problem.errors) expect(e.message).to.be.a("string").and.not.equal("");
     });
 
-    it("a permit whose last day of validity is over; a document-level rule (Appendix I needs an import permit)", async () => {
+    it("a permit whose last day of validity is over, or dated after today; a document-level rule (Appendix I needs an import permit)", async () => {
       const expired = sample("chExportPythonSkins");
       expired.issuedOn = "2026-05-05";
       expired.validUntil = "2026-10-31";
       const problem = expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: expired }), 422);
       expect(problem.errors).to.deep.include({ path: "validUntil", rule: "validity.notOver", message: "the last day of validity is already over" });
+      // Dated after today, wherever the authority is (two days ahead is past even UTC+14).
+      const future = sample("chExportPythonSkins");
+      future.issuedOn = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+      future.validUntil = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+      const dated = expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: future }), 422);
+      expect(dated.errors[0]).to.include({ path: "issuedOn", rule: "issuedOn.notFuture" });
       const appendixI = sample("chExportMacaw");
       delete appendixI.importPermit;
       const rule = expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: appendixI }), 422);
