@@ -1,5 +1,6 @@
 /**
- * The CITES annual report (Res. Conf. 11.17): one row per permit line item, with the quantity
+ * The CITES annual report (Res. Conf. 11.17): one row per line item of a CITES permit or
+ * certificate (not ePhyto certificates), numbered as on the permit, with the quantity
  * that actually left the exporting country (from the ledger's export endorsement) beside the
  * authorised one. A permit counts in the year of its export endorsement, or of its issue when it
  * was never endorsed (then no quantity was reported as traded).
@@ -8,7 +9,7 @@ import { fromFixedPoint, type PermitDocument } from "../../sdk/document";
 import type { Store } from "../store";
 
 export const ANNUAL_REPORT_COLUMNS = [
-  "year", "permitNumber", "documentType", "status", "appendix", "taxon", "commonName", "term", "quantity", "quantityAuthorised", "unit",
+  "year", "permitNumber", "line", "documentType", "status", "appendix", "taxon", "commonName", "term", "quantity", "quantityAuthorised", "unit",
   "exporter", "importer", "origin", "purpose", "source", "originPermit", "endorsedAt",
 ] as const;
 export type AnnualReportRow = Record<(typeof ANNUAL_REPORT_COLUMNS)[number], string | number | null>;
@@ -20,6 +21,7 @@ export async function annualReport(store: Store, country: string, year: number):
     const page = await store.listPermits({ involvingCountry: country, limit: 500, cursor });
     for (const p of page.items) {
       if (p.status === "PENDING" || p.status === "FAILED") continue;
+      if (!p.docType.startsWith("CITES_")) continue; // an ePhyto certificate is not CITES trade
       const events = await store.listPermitEvents(p.permitId);
       const endorsed = events.find((e) => e.kind === "ExportEndorsed");
       const when = endorsed?.blockTime ?? events.find((e) => e.kind === "PermitIssued")?.blockTime ?? p.createdAt;
@@ -32,6 +34,7 @@ export async function annualReport(store: Store, country: string, year: number):
         rows.push({
           year,
           permitNumber: p.permitNumber,
+          line: item.line,
           documentType: p.docType,
           status: p.status,
           appendix: "appendix" in item ? (item.appendix ?? null) : null,

@@ -178,8 +178,14 @@ export function shouldRunTheLifecycle(startIt: () => Promise<TestService>): void
       const rows = json.body.rows.filter((r: { permitNumber: string }) => r.permitNumber === doc.permitNumber);
       expect(rows).to.have.length(2);
       expect(rows[0]).to.include({ year: 2026, documentType: "CITES_EXPORT_PERMIT", taxon: "Python reticulatus", term: "SKI", quantity: 100, quantityAuthorised: 120, exporter: "CH", importer: "JP", status: "USED", appendix: "II", source: "W", purpose: "T" });
-      expect(rows[1]).to.include({ quantity: 12.25, quantityAuthorised: 14.5, unit: "kg" });
-      expect(json.body.columns).to.include.members(["permitNumber", "taxon", "quantity", "quantityAuthorised", "unit", "exporter", "importer"]);
+      expect(rows[0]).to.include({ line: 1 });
+      expect(rows[1]).to.include({ line: 2, quantity: 12.25, quantityAuthorised: 14.5, unit: "kg" });
+      // An ePhyto certificate is no CITES trade: not in CL's CITES report, although anchored this year.
+      const ephyto = await issueAndAnchor(api, c.CL.issuer, sample("clEphyto"));
+      const cl = await api.get("/api/v1/reports/annual?country=CL&year=2026", { token: c.CL.issuer });
+      expect(cl.status, cl.text).to.equal(200);
+      expect(cl.body.rows.map((r: { permitNumber: string }) => r.permitNumber)).to.not.include(ephyto.permitNumber);
+      expect(json.body.columns).to.include.members(["permitNumber", "line", "taxon", "quantity", "quantityAuthorised", "unit", "exporter", "importer"]);
 
       const csv = await api.get("/api/v1/reports/annual?country=CH&year=2026&format=csv", { token: c.CH.issuer });
       expect(csv.status).to.equal(200);
