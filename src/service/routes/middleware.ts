@@ -16,7 +16,12 @@ export function parseRequest<T>(schema: z.ZodType<T>, value: unknown, what: "req
   if (r.success) return r.data;
   throw new InvalidRequestError(
     `The ${what} is not valid.`,
-    r.error.issues.map((i) => ({ path: i.path.map(String).join("."), rule: i.code, message: i.message })),
+    r.error.issues.flatMap((i): { path: string; rule: string; message: string }[] =>
+      // A field the request does not have: named one by one, as the document's own unknown keys are.
+      i.code === "unrecognized_keys"
+        ? i.keys.map((key) => ({ path: [...i.path, key].map(String).join("."), rule: i.code, message: "is not a field of this request" }))
+        : [{ path: i.path.map(String).join("."), rule: i.code, message: i.message }],
+    ),
   );
 }
 

@@ -13,13 +13,18 @@ import { handler, officerOf, parseRequest } from "./middleware";
 
 export const MAX_BATCH = 500;
 
-const endorsementBody = z.object({
-  items: z.array(z.object({ line: z.number().int().positive(), quantity: z.number().nonnegative() })).min(1),
+const endorsementBody = z.strictObject({
+  items: z
+    .array(z.strictObject({
+      line: z.number({ error: "a line number of the permit, e.g. 1" }).int().positive(),
+      quantity: z.number({ error: "a finite number, e.g. 14.5" }).nonnegative(),
+    }))
+    .min(1),
   transportDocument: z.string().max(200).optional(),
   port: z.string().max(200).optional(),
 });
-const cancelBody = z.object({ reason: z.enum(CANCEL_REASON.filter((r) => r !== "NONE") as [CancelReason, ...CancelReason[]]) });
-const nonComplianceBody = z.object({
+const cancelBody = z.strictObject({ reason: z.enum(CANCEL_REASON.filter((r) => r !== "NONE") as [CancelReason, ...CancelReason[]]) });
+const nonComplianceBody = z.strictObject({
   reason: z.enum(NON_COMPLIANCE_REASON.filter((r) => r !== "NONE") as [NonComplianceReason, ...NonComplianceReason[]]),
   note: z.string().max(2000).optional(),
 });

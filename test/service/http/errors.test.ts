@@ -72,6 +72,11 @@ describe("REST API error statuses", function () {
       expect(problem.errors.map((e: { path: string }) => e.path)).to.have.members(["items.0.line", "items.0.quantity", "port"]);
       expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs, json: { items: [] } }), 400);
       expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs }), 400);
+      // A field it does not have (a typo would otherwise be dropped in silence), and a number JSON cannot hold.
+      const extra = expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 1, quantity: 1, qty: 2 }], transportDoc: "AWB 1" } }), 400);
+      expect(extra.errors.map((e: { path: string }) => e.path)).to.have.members(["items.0.qty", "transportDoc"]);
+      const huge = await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs, raw: '{"items":[{"line":1,"quantity":1e400}]}', headers: { "content-type": "application/json" } });
+      expect(expectProblem(huge, 400).errors[0]).to.include({ path: "items.0.quantity", message: "a finite number, e.g. 14.5" });
     });
 
     it("a cancel or non-compliance reason that is not a code", async () => {
