@@ -99,7 +99,7 @@ function actionOf(method: string, path: string, route: unknown): string {
 }
 
 /** The permit a request under /permits/{id} is about, from its path (a hex id in lower case, as stored). */
-function permitIdOf(path: string): string | null {
+function permitIdInPath(path: string): string | null {
   const segment = /\/permits\/([^/]+)/.exec(path)?.[1];
   if (segment === undefined) return null;
   let id = segment;
@@ -131,7 +131,7 @@ export function auditTrail(store: Store, log: (msg: string) => void): RequestHan
           role: officer?.role ?? null,
           country: officer?.country ?? null,
           action: actionOf(req.method, path, req.route?.path),
-          permitId: audit.permitId ?? permitIdOf(path),
+          permitId: audit.permitId ?? permitIdInPath(path),
           result: res.statusCode,
           txHash: audit.txHash ?? null,
           detail: (audit.detail ?? null) as never,
