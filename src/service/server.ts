@@ -1,13 +1,13 @@
 /**
  * Starts the whole registry: configuration → store → chain (embedded Anvil, or an external RPC
  * endpoint with a deployment record) → demo authorities on first embedded start → outbox,
- * indexer, trust list → HTTP. Reconciles with the chain at start: outbox entries a crash left
- * in flight are re-claimed, and permits the chain lost are anchored again.
+ * indexer, trust list → HTTP. Reconciles with the chain at start (domain/reconcile.ts): outbox
+ * entries a crash left in flight are re-claimed, permits the chain lost are anchored again, and
+ * lifecycle steps it lost are done again.
  */
 import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
-import type { Hex } from "viem";
 import { readDeployment, type DeploymentRecord } from "../sdk/chain";
 import { exportTrustList, type TrustListSnapshot } from "../sdk/verify";
 import { JSON_LIMIT_BYTES, createApp } from "./app";
@@ -20,8 +20,8 @@ import { OfficerAccounts } from "./domain/accounts";
 import { ChainGateway } from "./domain/chainGateway";
 import { OfficerService } from "./domain/officers";
 import { checkRolesOnChain, importOfficers, readOfficerKeys, writeCredentials, type OfficerKeys } from "./domain/officerImport";
-import { PermitService, type IssuePayload } from "./domain/permits";
-import { toIssueInput } from "./domain/permitDraft";
+import { PermitService } from "./domain/permits";
+import { reconcile } from "./domain/reconcile";
 import { Indexer } from "./indexer/indexer";
 import { StoreVerifyReader } from "./domain/verifyReader";
 import { ReadPool } from "./workers/readPool";
@@ -125,7 +125,7 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     permits.onRefreshFailed = (permitId, err) => log(`! ${permitId}: the step is on chain but the store could not be refreshed yet (${(err as Error).message}); the indexer catches up`);
     const outbox = new OutboxWorker({ store, chain, accounts, batchSize: config.outbox.batchSize, intervalMs: config.outbox.intervalMs, log, onMined: () => indexer.syncNow() });
 
-    await reconcile(store, chain, log, { releaseLeases: config.chain.kind === "embedded" });
+    await reconcile({ store, chain, accounts, log, refresh: () => indexer.syncNow() }, { releaseLeases: config.chain.kind === "embedded" });
 
     let trustList: TrustListSnapshot | undefined;
     const refreshTrustList = async () => {
@@ -191,45 +191,6 @@ async function importOfficerKeys(store: Store, keystore: OfficerKeystore, chain:
 async function storeDemoAuthorities(store: Store, keystore: OfficerKeystore, keys: BootstrapKeys, dataDir: string): Promise<string> {
   const { imported } = await importOfficers({ store, keystore }, keys, { name: (country, key) => `${country} demo ${key}` });
   return writeCredentials(dataDir, "demo-credentials.json", imported);
-}
-
-/**
- * Start-up reconciliation: outbox entries in flight at a crash are checked on chain (the worker
- * re-claims expired leases and recognises permits already anchored); permits the store holds as
- * anchored in a block the chain no longer has are queued again (same salt, hash and signature).
- */
-async function reconcile(store: Store, chain: ChainGateway, log: (line: string) => void, options: { releaseLeases: boolean }): Promise<void> {
-  if (options.releaseLeases) {
-    // The embedded mode has one service per DATA_DIR: a lease still held now was held by a run that
-    // died (kill -9) mid-batch. Waiting for it to expire would leave those permits PENDING for
-    // minutes; re-claimed entries are checked on chain first, so nothing is anchored twice.
-    const held = (await store.listOutbox({ state: "QUEUED", limit: 1_000_000 })).filter((e) => e.leaseUntil !== null);
-    for (const e of held) await store.requeueOutbox(e.id, "released at start: the previous run stopped during its batch");
-    if (held.length) log(`reconcile: released ${held.length} outbox entr${held.length === 1 ? "y" : "ies"} a stopped run had claimed`);
-  }
-  const head = await chain.publicClient.getBlockNumber();
-  let requeued = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await store.listPermits({ status: ["ISSUED"], limit: 500, cursor });
-    for (const p of page.items) {
-      if (p.blockNumber === null || BigInt(p.blockNumber) <= head) continue;
-      const state = await chain.reader.permitState(p.permitId as Hex);
-      if (state.status !== "NONE") continue;
-      const lines = await store.getPermitLines(p.permitId);
-      const doc = JSON.parse(p.documentJson);
-      const { permitInputOf } = await import("../sdk/chain");
-      const input = permitInputOf(doc, p.documentHash);
-      const payload: IssuePayload = { issuerOfficerId: p.issuerOfficerId!, input: toIssueInput({ ...input, quantities: lines.map((l) => l.authorised) }) };
-      await store.transaction(async (tx) => {
-        await tx.updatePermitStatus(p.permitId, { status: "PENDING", txHash: null, blockNumber: null });
-        await tx.enqueueOutbox({ kind: "ISSUE", permitId: p.permitId, payload: payload as never });
-      });
-      requeued++;
-    }
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  if (requeued) log(`reconcile: the chain lost ${requeued} anchored permit(s); queued again`);
 }
 
 export { deploymentsDir };

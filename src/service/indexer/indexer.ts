@@ -95,8 +95,14 @@ export class Indexer {
     const head = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
     const cursor = await store.getIndexerCursor(CURSOR);
     let from = cursor === undefined ? BigInt(chain.deployment.registry.blockNumber) : BigInt(cursor) + 1n;
-    // The chain went back (an embedded chain restored from an older state): index again from its head.
-    if (cursor !== undefined && BigInt(cursor) > head) from = head + 1n;
+    // The chain went back (an embedded chain restored from an older state): index again from its
+    // head, and remember that, or blocks mined up to the old cursor would never be read. What the
+    // store holds of the lost blocks is set right at the next start (domain/reconcile.ts).
+    if (cursor !== undefined && BigInt(cursor) > head) {
+      from = head + 1n;
+      await store.setIndexerCursor(CURSOR, Number(head));
+      this.o.log?.(`indexer: the chain went back from block ${cursor} to ${head}; restart the service to reconcile the steps of the lost blocks`);
+    }
     const step = BigInt(this.o.maxBlocksPerQuery ?? 2_000);
     while (from <= head) {
       const to = from + step - 1n < head ? from + step - 1n : head;

@@ -55,6 +55,8 @@ export class SqlStore implements Store {
 
   appendPermitEvent: Store["appendPermitEvent"] = (event) => events.appendPermitEvent(this.db, event);
   listPermitEvents: Store["listPermitEvents"] = (id) => events.listPermitEvents(this.db, id);
+  listPermitEventsAfter: Store["listPermitEventsAfter"] = (block) => events.listPermitEventsAfter(this.db, block);
+  deletePermitEventsAfter: Store["deletePermitEventsAfter"] = (id, block) => events.deletePermitEventsAfter(this.db, id, block);
 
   enqueueOutbox: Store["enqueueOutbox"] = (entry) => outbox.enqueueOutbox(this.db, this.now(), entry);
   claimOutboxBatch: Store["claimOutboxBatch"] = ({ limit, leaseMs }) => outbox.claimOutboxBatch(this.db, this.clock(), limit, leaseMs);

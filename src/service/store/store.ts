@@ -64,6 +64,13 @@ export interface Store {
   /** Records an event once: `false` when `(txHash, logIndex)` was already recorded. */
   appendPermitEvent(event: PermitEvent): Promise<boolean>;
   listPermitEvents(permitId: string): Promise<PermitEvent[]>;
+  /** Every permit's events in blocks above `blockNumber`, in chain order: what a chain that went back to that block lost. */
+  listPermitEventsAfter(blockNumber: number): Promise<PermitEvent[]>;
+  /**
+   * Forgets the permit's events in blocks above `blockNumber` (blocks the chain lost; the indexer
+   * records what replaces them). Returns how many were removed.
+   */
+  deletePermitEventsAfter(permitId: string, blockNumber: number): Promise<number>;
 
   // Outbox
   enqueueOutbox(entry: NewOutboxEntry): Promise<OutboxEntry>;

@@ -346,6 +346,26 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       expect(events.map((e) => e.kind)).to.deep.equal(["PermitIssued", "PermitEndorsed"]);
       expect(events[0]).to.deep.equal(event(1, 10, "PermitIssued"));
     });
+
+    it("above a block are listed in chain order across permits, and forgotten per permit (a chain that went back)", async () => {
+      const [kept, lost] = [hex32(), hex32()];
+      const event = (permitId: Hex, blockNumber: number, logIndex: number, kind: string) => ({
+        permitId, kind, officerAddress: null, country: "CH", txHash: hex32(), blockNumber, blockTime: "2026-03-01T10:00:00.000Z", logIndex, data: { exported: ["10000"] },
+      });
+      const issued = [event(kept, 10, 0, "PermitIssued"), event(lost, 10, 1, "PermitIssued")];
+      const above = [event(lost, 12, 0, "ImportAccepted"), event(kept, 11, 0, "ExportEndorsed"), event(lost, 11, 3, "ExportEndorsed")];
+      for (const e of [...issued, ...above]) expect(await store.appendPermitEvent(e)).to.equal(true);
+
+      expect(await store.listPermitEventsAfter(10)).to.deep.equal([above[1], above[2], above[0]]);
+      expect(await store.listPermitEventsAfter(12)).to.deep.equal([]);
+
+      expect(await store.deletePermitEventsAfter(lost, 10)).to.equal(2);
+      expect(await store.deletePermitEventsAfter(lost, 10)).to.equal(0);
+      expect(await store.listPermitEvents(lost)).to.deep.equal([issued[1]]);
+      expect(await store.listPermitEvents(kept)).to.deep.equal([issued[0], above[1]]); // another permit's events stay
+      // Gone for good: the same (tx hash, log index) can be recorded again.
+      expect(await store.appendPermitEvent(above[0])).to.equal(true);
+    });
   });
 
   describe("transactions", () => {

@@ -28,3 +28,14 @@ export async function listPermitEvents(db: SqlExecutor, permitId: string): Promi
   const rows = await db.all("SELECT * FROM permit_events WHERE permit_id = ? ORDER BY block_number, log_index", [permitId]);
   return rows.map(toEvent);
 }
+
+/** Every permit's events in blocks above `blockNumber`, in chain order (what a chain that went back lost). */
+export async function listPermitEventsAfter(db: SqlExecutor, blockNumber: number): Promise<PermitEvent[]> {
+  const rows = await db.all("SELECT * FROM permit_events WHERE block_number > ? ORDER BY block_number, log_index", [blockNumber]);
+  return rows.map(toEvent);
+}
+
+export async function deletePermitEventsAfter(db: SqlExecutor, permitId: string, blockNumber: number): Promise<number> {
+  const { changes } = await db.run("DELETE FROM permit_events WHERE permit_id = ? AND block_number > ?", [permitId, blockNumber]);
+  return changes;
+}
