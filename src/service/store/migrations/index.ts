@@ -8,6 +8,7 @@ import { initial } from "./0001_initial";
 import { outboxWithoutSent } from "./0002_outbox_without_sent";
 import { permitSearchTextColumn } from "./0003_permit_search_text";
 import { permitExportShipment } from "./0004_permit_export_shipment";
+import { permitEventsByBlock } from "./0005_permit_events_by_block";
 
 export type Migration = {
   /** 1, 2, 3, … in order, no gaps. */
@@ -18,4 +19,4 @@ export type Migration = {
   data?: (tx: SqlExecutor) => Promise<void>;
 };
 
-export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent, permitSearchTextColumn, permitExportShipment];
+export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent, permitSearchTextColumn, permitExportShipment, permitEventsByBlock];
