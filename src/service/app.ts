@@ -77,7 +77,8 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api/v1/reports", authenticate(deps.store), reportRoutes({ store: deps.store }));
   // The upper-case QR form (docs/qr-format.md) opens /VERIFY: the same page (a browser keeps the
   // #fragment, the payload, across the redirect).
-  app.get(/^\/verify\/?$/i, (req, res, next) => (req.path === "/verify" ? next() : res.redirect(301, "/verify")));
+  // Relative, so that a path prefix a reverse proxy adds is kept.
+  if (deps.webDir) app.get(/^\/verify\/?$/i, (req, res, next) => (req.path === "/verify" ? next() : res.redirect(301, req.path.endsWith("/") ? "../verify" : "verify")));
   // The pages' scripts precompressed by the build (brotli, gzip) to browsers that accept them.
   if (deps.webDir) app.use(expressStaticGzip(deps.webDir, { enableBrotli: true, orderPreference: ["br", "gzip"], index: "index.html", serveStatic: { index: "index.html", extensions: ["html"] } }));
   app.use(notFoundHandler());

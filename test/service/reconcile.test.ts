@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Hex } from "viem";
 import { decodeQrImage } from "../../src/sdk/qr";
-import { dumpLogsOnFailure, issueAndAnchor, issueBatchAndAnchor, sample, waitForStatus, type Api, type Credentials, type Doc, type TestService, startTestService } from "./http/harness";
+import { dumpLogsOnFailure, issueAndAnchor, issueBatchAndAnchor, sample, sleep, waitForStatus, type Api, type Credentials, type Doc, type TestService, startTestService } from "./http/harness";
 
 type History = { event: string; officer: string | null; txHash: Hex; blockNumber: number; data: Record<string, unknown> }[];
 
@@ -68,6 +68,12 @@ describe("start-up reconciliation: lifecycle steps the chain lost", function () 
     const ids = (await issueBatchAndAnchor(api, c.CH.issuer, docs)) as Hex[];
     const timber = await issueAndAnchor(api, c.NO.issuer, sample("noExportTimber"));
     const [endorsed, used, cancelled, replaced, byRemoved, replacedByRemoved] = ids;
+    // An Appendix-I export and the FR import permit it names: using the export uses both, in one transaction.
+    const importDoc = sample("frImportMacaw");
+    const exportDoc = sample("chExportMacaw");
+    exportDoc.importPermit = { country: "FR", number: importDoc.permitNumber };
+    const macawImport = await issueAndAnchor(api, c.FR.issuer, importDoc);
+    const macawExport = await issueAndAnchor(api, c.CH.issuer, exportDoc);
     for (const id of [...ids, timber.permitId]) await waitForStatus(api, c.CH.issuer, id, "ISSUED"); // and indexed
     const snapshot = await rpc("evm_snapshot");
 
@@ -93,12 +99,18 @@ describe("start-up reconciliation: lifecycle steps the chain lost", function () 
     // Issued after the snapshot and endorsed: the chain loses its issuance too.
     const late = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
     await ok(endorse(late.permitId, c.CH.customs));
+    // Issued after the snapshot and cancelled as stolen: anchored again, it would come back valid.
+    const stolen = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+    await ok(api.post(`/api/v1/permits/${stolen.permitId}/cancel`, { token: c.CH.issuer, json: { reason: "STOLEN" } }));
+    await ok(api.post(`/api/v1/permits/${macawExport.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 1, quantity: 2 }] } }));
+    await ok(api.post(`/api/v1/permits/${macawExport.permitId}/use`, { token: c.FR.customs }));
 
     for (const [name, id, number] of [
       ["endorsed", endorsed, docs[0].permitNumber], ["used", used, docs[1].permitNumber], ["cancelled", cancelled, docs[2].permitNumber],
       ["replaced", replaced, docs[3].permitNumber], ["byRemovedOfficer", byRemoved, docs[4].permitNumber], ["nonCompliance", timber.permitId, timber.permitNumber],
       ["late", late.permitId, late.permitNumber], ["replacement", replacementId, replacementDoc.permitNumber],
       ["replacedByRemovedOfficer", replacedByRemoved, docs[5].permitNumber], ["orphan", orphan.body.permitId, orphanDoc.permitNumber],
+      ["stolen", stolen.permitId, stolen.permitNumber], ["macawExport", macawExport.permitId, exportDoc.permitNumber], ["macawImport", macawImport.permitId, importDoc.permitNumber],
     ] as const) await remember(name, id as Hex, number);
     expect((await get(used)).status).to.equal("USED");
 
@@ -106,7 +118,7 @@ describe("start-up reconciliation: lifecycle steps the chain lost", function () 
     expect(await rpc("evm_revert", [snapshot])).to.equal(true);
     for (const [name, { permitId }] of Object.entries(done)) {
       const { status } = await svc!.handle.chain.reader.permitState(permitId);
-      expect(status, name).to.equal(["late", "replacement", "orphan"].includes(name) ? "NONE" : "ISSUED");
+      expect(status, name).to.equal(["late", "replacement", "orphan", "stolen"].includes(name) ? "NONE" : "ISSUED");
     }
     await svc!.stop();
     await start();
@@ -245,7 +257,24 @@ describe("start-up reconciliation: lifecycle steps the chain lost", function () 
     expect(svc!.logs.filter((l) => /was removed, but the chain lost the removal; removed again/.test(l))).to.have.length(2);
   });
 
+  it("does not anchor again a permit whose issuance and cancellation were lost: FAILED, never VALID again", async () => {
+    await sleep(1_000); // outbox runs: nothing may anchor it
+    expect((await svc!.handle.chain.reader.permitState(done.stolen.permitId)).status).to.equal("NONE");
+    const permit = await svc!.handle.store.getPermit(done.stolen.permitId);
+    expect(permit?.status).to.equal("FAILED");
+    expect(permit?.failureReason).to.match(/lost its issuance and its cancellation .* not anchored again/);
+    expect(svc!.logs.find((l) => l.includes(done.stolen.number) && /not anchored again/.test(l)), svc!.logs.join("\n")).to.match(/^! reconcile/);
+  });
+
+  it("does a lost use of an Appendix-I export again as one step: the export and the import permit it names are both USED", async () => {
+    for (const name of ["macawExport", "macawImport"]) {
+      expect((await svc!.handle.chain.reader.permitState(done[name]!.permitId)).status, name).to.equal("USED");
+      expect((await expectStoreIsChain(done[name]!.permitId)).status, name).to.equal("USED");
+    }
+    expect(svc!.logs.filter((l) => l.includes(done.macawExport.number) && /could not be done again/.test(l)), svc!.logs.join("\n")).to.deep.equal([]);
+  });
+
   it("says in one line what it found and did", () => {
-    expect(svc!.logs.join("\n")).to.match(/reconcile: the chain lost 11 lifecycle step\(s\) of 10 permit\(s\) in blocks above \d+: 7 done again, 1 issuance\(s\) queued again, 3 to be done again/);
+    expect(svc!.logs.join("\n")).to.match(/reconcile: the chain lost 15 lifecycle step\(s\) of 13 permit\(s\) in blocks above \d+: 9 done again, 1 issuance\(s\) queued again, 4 to be done again/);
   });
 });

@@ -84,6 +84,16 @@ describe("web: verify page (Chromium)", function () {
     await page.close();
   });
 
+  it("verifies from the QR format's upper-case link too (/VERIFY#PR1:…, redirected with its payload)", async () => {
+    const page = await browser.newPage();
+    const url = onServer(registry, genuineQr).replace("/verify#", "/VERIFY#");
+    expect(url).to.contain("/VERIFY#");
+    await page.goto(url);
+    expect(new URL(page.url()).pathname).to.equal("/verify");
+    expect(await verdictOf(page)).to.equal("VALID");
+    await page.close();
+  });
+
   it("shows an exporter named <script>alert(1)</script> as text, and runs nothing", async () => {
     const hostile = "<script>alert(1)</script>";
     const permit = await issueAnchored(registry, exportPermit("CH-WEB-XSS-1", { exporterName: hostile }));

@@ -247,6 +247,7 @@ export class PermitService {
     // What the contract would refuse, refused before anything is stored (a refused request leaves no
     // FAILED replacement behind). Only a refusal the chain alone can see (a race) stores one.
     const { status } = await this.deps.chain.reader.permitState(old.permitId);
+    if (status === "NONE") throw new ConflictError("The permit is not anchored on chain (any more); it can't be replaced.");
     if (status !== "ISSUED" && status !== "ENDORSED") throw new ConflictError(`The permit is ${status.toLowerCase()} and can't be replaced.`);
     const prepared = await this.#prepare(officer, draft);
     await this.#save(this.deps.store, prepared);

@@ -55,6 +55,9 @@ const STEP: Record<string, { what: string; redo: (p: PermitRecord, data: Record<
   NonComplianceRecorded: { what: "notice of non-compliance", redo: (p, d) => `${p.importingCountry} must record the notice of non-compliance (${NON_COMPLIANCE_REASON[Number(d.reason)]}) again` },
 };
 
+/** Steps after which a permit is no longer valid: one whose issuance was lost with one of them is not anchored again. */
+const CLOSING = new Set(["ImportAccepted", "PermitCancelled", "PermitReplaced"]);
+
 /** The store's status for a permit the chain holds in `status`. */
 const STORE_STATUS: Record<Exclude<ChainStatus, "NONE">, PermitStatus> = { ISSUED: "ISSUED", ENDORSED: "ENDORSED", USED: "USED", CANCELLED: "CANCELLED", REPLACED: "REPLACED" };
 
@@ -81,10 +84,10 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
   // The indexer goes on from its cursor: after a chain that went back, from the head, so that what
   // is mined from now on (the steps done again below, the issuances queued again) is recorded.
   const cursor = await store.getIndexerCursor(INDEXER_CURSOR);
-  const wentBack = cursor !== undefined && cursor > head;
-  if (wentBack) await store.setIndexerCursor(INDEXER_CURSOR, head);
-  // Officers removed in the lost blocks hold their role on chain again: remove them again first.
-  if (wentBack) await removeOfficersAgain(deps, head);
+  if (cursor !== undefined && cursor > head) await store.setIndexerCursor(INDEXER_CURSOR, head);
+  // Officers removed here whose role the chain holds (a removal lost with the chain's last blocks,
+  // or one whose chain step failed): removed again first, at every start.
+  await removeOfficersAgain(deps);
 
   const withLostEvents = new Set(lostEvents.map((e) => e.permitId.toLowerCase()));
   const requeued = await requeueLostIssues(deps, head, withLostEvents);
@@ -96,19 +99,17 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
 }
 
 /**
- * Officers removed in the store since the head's block whose role the chain still holds (their
- * removal was in the lost blocks): removed again, signed by their country's authority admin. A
- * removed officer must not keep signing power on chain, whatever the store says.
+ * Officers removed in the store whose role the chain still holds (their removal was in lost blocks,
+ * or its chain step failed and was not retried): removed again, signed by their country's
+ * authority admin. A removed officer must not keep signing power on chain, whatever the store says.
+ * One read per removed officer, at every start: nothing depends on noticing that the chain went back.
  */
-async function removeOfficersAgain(deps: ReconcileDeps, head: number): Promise<void> {
+async function removeOfficersAgain(deps: ReconcileDeps): Promise<void> {
   const { store, chain, accounts, log } = deps;
-  const headTime = Number((await chain.publicClient.getBlock({ blockNumber: BigInt(head) })).timestamp);
   const officers = await store.listOfficers({ includeRemoved: true });
-  // A minute's margin for clocks: checking one officer too many costs a read.
-  const removedSince = officers.filter((o) => !o.active && o.role !== "ADMIN" && o.removedAt !== null && Date.parse(o.removedAt) / 1000 >= headTime - 60);
-  for (const officer of removedSince) {
-    const spans = (await chain.reader.officerHistory(officer.address)).filter((s) => s.country === officer.country);
-    if (spans.at(-1)?.activeTo !== undefined || spans.length === 0) continue; // removed on chain too, or never there
+  for (const officer of officers.filter((o) => !o.active && o.role !== "ADMIN")) {
+    const onChain = await chain.reader.accountOf(officer.address);
+    if (!onChain.active || onChain.country !== officer.country) continue; // removed on chain too, or never there
     const admin = officers.find((o) => o.active && o.role === "ADMIN" && o.country === officer.country && o.encryptedKey !== null);
     const who = `${officer.name} (${officer.address}, ${officer.role.toLowerCase()} of ${officer.country})`;
     try {
@@ -160,7 +161,14 @@ function stepsOf(events: readonly PermitEvent[]): LostStep[] {
       steps.push({ kind: replaced.kind, permitId: replaced.permitId, event: replaced, replacementId: (replaced.data as { replacementId: Hex }).replacementId });
       continue;
     }
-    for (const e of group) if (e.kind !== "PermitLinked") steps.push({ kind: e.kind, permitId: e.permitId, event: e });
+    // Using an Appendix-I export also uses its import permit, in the same transaction: one step, the
+    // export permit's use (its event comes last); doing both again would refuse the second.
+    const uses = group.filter((e) => e.kind === "ImportAccepted");
+    const use = uses.reduce<PermitEvent | undefined>((last, e) => (!last || e.logIndex > last.logIndex ? e : last), undefined);
+    for (const e of group) {
+      if (e.kind === "PermitLinked" || (e.kind === "ImportAccepted" && e !== use)) continue;
+      steps.push({ kind: e.kind, permitId: e.permitId, event: e });
+    }
   }
   return steps;
 }
@@ -187,6 +195,18 @@ async function replayLostSteps(deps: ReconcileDeps, head: number, lostEvents: re
       permits.set(permitId.toLowerCase(), permit);
       if (status !== "NONE") return followChain(tx, permit, status, record);
       if (replacements.has(permitId.toLowerCase())) return;
+      const closing = steps.find((s) => s.permitId.toLowerCase() === permitId.toLowerCase() && CLOSING.has(s.kind));
+      if (closing) {
+        // Anchored again, it would verify VALID until someone did the closing step again: a permit
+        // cancelled as stolen, or an import permit already used, must not come back valid.
+        const what = STEP[closing.kind]!.what;
+        const reason = `the chain lost its issuance and its ${what} with its last blocks; it is not anchored again, so that it does not come back valid. Issue it again only if it should exist`;
+        await tx.updatePermitStatus(permitId, { status: "FAILED", failureReason: reason });
+        await forgetEndorsement(tx, permit);
+        blocked.set(permitId.toLowerCase(), `its issuance and its ${what} were lost; it is FAILED, not anchored again`);
+        log(`! reconcile: permit ${describe(permit)}: ${reason}.`);
+        return;
+      }
       await requeueIssue(tx, permit);
       await forgetEndorsement(tx, permit);
       result.issuesRequeued++;
@@ -219,6 +239,7 @@ async function replayLostSteps(deps: ReconcileDeps, head: number, lostEvents: re
       result.toRedo++;
       blocked.set(step.permitId.toLowerCase(), `its ${what} was lost`);
       const replacement = step.replacementId ? await failReplacement(store, step, permit, outcome.message) : "";
+      if (step.replacementId) blocked.set(step.replacementId.toLowerCase(), "its replacement step could not be made again; it is FAILED");
       log(`! reconcile: permit ${describe(permit)}: its ${what} by ${by} (transaction ${step.event.txHash}, block ${step.event.blockNumber}) was lost with the chain's last blocks and could not be done again: ${outcome.message}. ${capitalise(redo(permit, data))}.${replacement}`);
     } else {
       result.replayed++;

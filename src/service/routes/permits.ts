@@ -69,7 +69,7 @@ export function permitRoutes(deps: { permits: PermitService; store: Store; logEr
    * Idempotency-Key: the same key and body answer the stored response (also while the first
    * request is still running: the retry waits for it); the same key with another body is a 409.
    */
-  async function idempotent(req: Request, res: Response, fn: () => Promise<{ status: number; body: unknown }>) {
+  async function idempotent(req: Request, res: Response, fn: () => Promise<{ status: number; body: unknown; keep?: false }>) {
     const key = req.header("idempotency-key");
     const officer = officerOf(res);
     if (!key) {
@@ -91,6 +91,8 @@ export function permitRoutes(deps: { permits: PermitService; store: Store; logEr
     }
     const answer = (async () => {
       const r = await fn();
+      // A batch with an item that failed unexpectedly is not kept: a retry with the same key sends that item again.
+      if (r.keep === false) return r;
       const kept = await store.putIdempotency({ key, officerId: officer.id, requestHash, responseStatus: r.status, responseBody: r.body as never });
       return { status: kept.responseStatus, body: kept.responseBody };
     })();
@@ -123,13 +125,15 @@ export function permitRoutes(deps: { permits: PermitService; store: Store; logEr
             if (!mapped) {
               // The others may be stored and queued already: this one's answer, not the request's, is a 500.
               deps.logError?.(`POST /permits: item ${i} of a batch failed unexpectedly`, { err: r.error, requestId: res.locals.requestId });
-              results.push({ index: i, status: 500, problem: problem(500, "This permit was not accepted because of an unexpected error (logged on the service); it was not stored. Send it again.") });
+              results.push({ index: i, status: 500, problem: problem(500, "This permit was not accepted because of an unexpected error (logged on the service); it was not stored. Send it again (the same Idempotency-Key may be used: this answer is not kept).") });
               continue;
             }
             results.push({ index: i, status: mapped.problem.status, problem: mapped.problem });
           }
           const ok = results.filter((r) => r.status === 201).length;
-          return { status: ok === results.length ? 201 : 207, body: { accepted: ok, rejected: results.length - ok, results } };
+          const answer = { status: ok === results.length ? 201 : 207, body: { accepted: ok, rejected: results.length - ok, results } };
+          // Permits already accepted are found again by number (409 on a retry); the failed ones are worth retrying.
+          return results.some((r) => r.status >= 500) ? { ...answer, keep: false as const } : answer;
         }
         const view = await permits.issue(officer, req.body);
         res.locals.audit = { permitId: view.permitId };

@@ -46,13 +46,6 @@ describe("REST API: requests the service cannot read", function () {
   });
   afterEach(dumpLogsOnFailure(() => svc));
 
-  it("the upper-case verify URL of the QR format's option (/VERIFY) is redirected to the verify page", async () => {
-    for (const path of ["/VERIFY", "/Verify/"]) {
-      const res = await fetch(`${svc.url}${path}`, { redirect: "manual" });
-      expect(res.status, path).to.equal(301);
-      expect(res.headers.get("location")).to.equal("/verify");
-    }
-  });
 
   describe("a malformed body is a 400 naming what is wrong, not a 500", () => {
     it("a multipart body without a boundary, a truncated one, one with a malformed part header", async () => {
