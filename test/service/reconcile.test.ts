@@ -277,4 +277,31 @@ describe("start-up reconciliation: lifecycle steps the chain lost", function () 
   it("says in one line what it found and did", () => {
     expect(svc!.logs.join("\n")).to.match(/reconcile: the chain lost 15 lifecycle step\(s\) of 13 permit\(s\) in blocks above \d+: 9 done again, 1 issuance\(s\) queued again, 4 to be done again/);
   });
+
+  it("finishes at a later start what a start that stopped half-way left (the mark of the chain going back stays until done); a start with nothing lost changes nothing", async () => {
+    const { store, chain } = svc!.handle;
+    expect(await store.getIndexerCursor("lost-above")).to.equal(undefined); // cleared once reconciled
+    // What a start that stopped after the chain went back leaves: the mark, and an endorsement the
+    // store recorded in a block the chain no longer holds, now below the head.
+    const permit = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+    const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
+    const customs = (await store.listOfficers({ country: "CH", role: "CUSTOMS" })).find((o) => o.active && o.encryptedKey !== null)!;
+    await store.appendPermitEvent({
+      permitId: permit.permitId, kind: "ExportEndorsed", officerAddress: customs.address, country: "CH", txHash: `0x${"ab".repeat(32)}`,
+      blockNumber: head - 1, blockTime: new Date().toISOString(), logIndex: 0, data: { exported: ["5000", "1000"] },
+    });
+    await store.setIndexerCursor("lost-above", head - 2);
+    await svc!.stop();
+    await start();
+    expect((await svc!.handle.chain.reader.permitState(permit.permitId)).status).to.equal("ENDORSED");
+    const endorsed = await expectStoreIsChain(permit.permitId);
+    expect(endorsed.lines.map((l: { exported: number }) => l.exported)).to.deep.equal([5, 1]);
+    expect(endorsed.history.map((h: { txHash: string }) => h.txHash)).to.not.include(`0x${"ab".repeat(32)}`);
+    expect(await svc!.handle.store.getIndexerCursor("lost-above")).to.equal(undefined);
+
+    await svc!.stop();
+    await start();
+    expect(svc!.logs.filter((l) => /reconcile: the chain lost|done again/.test(l)), svc!.logs.join("\n")).to.deep.equal([]);
+    expect((await expectStoreIsChain(permit.permitId)).status).to.equal("ENDORSED");
+  });
 });

@@ -9,7 +9,7 @@
  */
 import type { Hex } from "viem";
 import { CANCEL_REASON, NON_COMPLIANCE_REASON, permitInputOf, type PermitRecord as ChainRecord, type PermitStatus as ChainStatus, type RegistryClient } from "../../sdk/chain";
-import type { OfficerRecord, PermitEvent, PermitRecord, PermitStatus, Store } from "../store";
+import { INDEXER_STATE, type OfficerRecord, type PermitEvent, type PermitRecord, type PermitStatus, type Store } from "../store";
 import type { OfficerAccounts } from "./accounts";
 import type { ChainGateway } from "./chainGateway";
 import type { IssuePayload } from "./permits";
@@ -42,8 +42,6 @@ export type ReconcileResult = {
   toRedo: number;
 };
 
-/** The indexer's cursor in the store (see `src/service/indexer/indexer.ts`). */
-const INDEXER_CURSOR = "registry";
 
 /** How each lost step is named in the log, and what its officer must do once it is not done again. */
 const STEP: Record<string, { what: string; redo: (p: PermitRecord, data: Record<string, unknown>) => string }> = {
@@ -80,11 +78,22 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
     if (held.length) log(`reconcile: released ${held.length} outbox entr${held.length === 1 ? "y" : "ies"} a stopped run had claimed`);
   }
   const head = Number(await chain.publicClient.getBlockNumber({ cacheTime: 0 }));
-  const lostEvents = await store.listPermitEventsAfter(head);
+  // A chain that went back is remembered (before anything changes) until this is done: a start that
+  // stops half-way finds the same lost steps at the next one, as does a start after the indexer saw
+  // the chain go back while the service ran and new blocks have since passed the lost heights.
+  const cursor = await store.getIndexerCursor(INDEXER_STATE.cursor);
+  let lostAbove = await store.getIndexerCursor(INDEXER_STATE.lostAbove);
+  if (cursor !== undefined && cursor > head && (lostAbove === undefined || head < lostAbove)) {
+    lostAbove = head;
+    await store.setIndexerCursor(INDEXER_STATE.lostAbove, head);
+  }
   // The indexer goes on from its cursor: after a chain that went back, from the head, so that what
   // is mined from now on (the steps done again below, the issuances queued again) is recorded.
-  const cursor = await store.getIndexerCursor(INDEXER_CURSOR);
-  if (cursor !== undefined && cursor > head) await store.setIndexerCursor(INDEXER_CURSOR, head);
+  if (cursor !== undefined && cursor > head) await store.setIndexerCursor(INDEXER_STATE.cursor, head);
+  const bound = lostAbove !== undefined ? Math.min(lostAbove, head) : head;
+  // Lost: recorded above that block, in a transaction the chain does not hold (one done again with
+  // the same hash, by an earlier start, is there).
+  const lostEvents = await notOnChain(chain, await store.listPermitEventsAfter(bound));
   // Officers removed here whose role the chain holds (a removal lost with the chain's last blocks,
   // or one whose chain step failed): removed again first, at every start.
   await removeOfficersAgain(deps);
@@ -93,9 +102,24 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
   const requeued = await requeueLostIssues(deps, head, withLostEvents);
   const result: ReconcileResult = { requeued, lost: 0, replayed: 0, issuesRequeued: 0, toRedo: 0 };
   if (requeued) log(`reconcile: the chain lost ${requeued} anchored permit(s); queued again`);
-  if (lostEvents.length === 0) return result;
-  await replayLostSteps(deps, head, lostEvents, result);
+  if (lostEvents.length > 0) await replayLostSteps(deps, bound, lostEvents, result);
+  if (lostAbove !== undefined) await store.clearIndexerCursor(INDEXER_STATE.lostAbove);
   return result;
+}
+
+/** The events whose transaction the chain does not hold (no receipt). */
+async function notOnChain(chain: ChainGateway, events: readonly PermitEvent[]): Promise<PermitEvent[]> {
+  const held = new Map<string, boolean>();
+  for (const hash of new Set(events.map((e) => e.txHash))) {
+    try {
+      await chain.publicClient.getTransactionReceipt({ hash: hash as Hex });
+      held.set(hash, true);
+    } catch (err) {
+      if ((err as Error).name !== "TransactionReceiptNotFoundError") throw err; // the chain unreachable: the start fails, the mark stays
+      held.set(hash, false);
+    }
+  }
+  return events.filter((e) => !held.get(e.txHash));
 }
 
 /**
@@ -190,7 +214,6 @@ async function replayLostSteps(deps: ReconcileDeps, head: number, lostEvents: re
     const { status } = await chain.reader.permitState(permitId);
     const record = status === "NONE" ? undefined : await chain.reader.readRecord(permitId); // asked before the store is locked
     await store.transaction(async (tx) => {
-      await tx.deletePermitEventsAfter(permitId, head);
       if (!permit) return;
       permits.set(permitId.toLowerCase(), permit);
       if (status !== "NONE") return followChain(tx, permit, status, record);
@@ -207,7 +230,7 @@ async function replayLostSteps(deps: ReconcileDeps, head: number, lostEvents: re
         log(`! reconcile: permit ${describe(permit)}: ${reason}.`);
         return;
       }
-      await requeueIssue(tx, permit);
+      if (permit.status !== "PENDING") await requeueIssue(tx, permit); // PENDING: queued again by a start that stopped half-way
       await forgetEndorsement(tx, permit);
       result.issuesRequeued++;
       blocked.set(permitId.toLowerCase(), "its issuance was lost too and is queued again; do it once the permit is ISSUED");
@@ -260,7 +283,11 @@ async function replayLostSteps(deps: ReconcileDeps, head: number, lostEvents: re
       .catch((err) => log(`! reconcile: could not record the audit entry of ${step.permitId}: ${(err as Error).message}`));
   }
 
-  // 3. The replayed events into the store, then every affected permit as the chain says.
+  // 3. The store forgets the lost events (only now: a start that stops before this finds them again),
+  //    records the replayed ones, and every affected permit becomes as the chain says.
+  for (const permitId of new Set(lostEvents.map((e) => e.permitId))) {
+    await store.deletePermitEvents(permitId, [...new Set(lostEvents.filter((e) => e.permitId === permitId).map((e) => e.txHash))]);
+  }
   await deps.refresh().catch((err) => log(`! reconcile: the store could not be refreshed from the chain yet (${(err as Error).message}); the indexer catches up`));
   for (const permit of permits.values()) {
     const { status } = await chain.reader.permitState(permit.permitId);

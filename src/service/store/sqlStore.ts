@@ -56,7 +56,7 @@ export class SqlStore implements Store {
   appendPermitEvent: Store["appendPermitEvent"] = (event) => events.appendPermitEvent(this.db, event);
   listPermitEvents: Store["listPermitEvents"] = (id) => events.listPermitEvents(this.db, id);
   listPermitEventsAfter: Store["listPermitEventsAfter"] = (block) => events.listPermitEventsAfter(this.db, block);
-  deletePermitEventsAfter: Store["deletePermitEventsAfter"] = (id, block) => events.deletePermitEventsAfter(this.db, id, block);
+  deletePermitEvents: Store["deletePermitEvents"] = (id, txHashes) => events.deletePermitEvents(this.db, id, txHashes);
 
   enqueueOutbox: Store["enqueueOutbox"] = (entry) => outbox.enqueueOutbox(this.db, this.now(), entry);
   claimOutboxBatch: Store["claimOutboxBatch"] = ({ limit, leaseMs }) => outbox.claimOutboxBatch(this.db, this.clock(), limit, leaseMs);
@@ -82,4 +82,5 @@ export class SqlStore implements Store {
 
   getIndexerCursor: Store["getIndexerCursor"] = (name) => indexer.getIndexerCursor(this.db, name);
   setIndexerCursor: Store["setIndexerCursor"] = (name, block) => indexer.setIndexerCursor(this.db, name, block);
+  clearIndexerCursor: Store["clearIndexerCursor"] = (name) => indexer.clearIndexerCursor(this.db, name);
 }

@@ -67,10 +67,10 @@ export interface Store {
   /** Every permit's events in blocks above `blockNumber`, in chain order: what a chain that went back to that block lost. */
   listPermitEventsAfter(blockNumber: number): Promise<PermitEvent[]>;
   /**
-   * Forgets the permit's events in blocks above `blockNumber` (blocks the chain lost; the indexer
-   * records what replaces them). Returns how many were removed.
+   * Forgets the permit's events of these transactions (lost with blocks the chain no longer has;
+   * the indexer records what replaces them). Returns how many were removed.
    */
-  deletePermitEventsAfter(permitId: string, blockNumber: number): Promise<number>;
+  deletePermitEvents(permitId: string, txHashes: readonly string[]): Promise<number>;
 
   // Outbox
   enqueueOutbox(entry: NewOutboxEntry): Promise<OutboxEntry>;
@@ -114,4 +114,5 @@ export interface Store {
   // Indexer
   getIndexerCursor(name: string): Promise<number | undefined>;
   setIndexerCursor(name: string, lastBlock: number): Promise<void>;
+  clearIndexerCursor(name: string): Promise<void>;
 }

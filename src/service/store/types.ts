@@ -173,3 +173,11 @@ export type AuditQuery = {
   /** Exclusive, ISO timestamp or date. */
   to?: string;
 };
+
+/** The rows of `indexer_state`: the indexer's cursor, and the block a chain went back to while reconciliation is pending. */
+export const INDEXER_STATE = {
+  /** The last block the registry's events were read to. */
+  cursor: "registry",
+  /** Set when the chain was found to have gone back to this block; cleared when start-up reconciliation is done. */
+  lostAbove: "lost-above",
+} as const;

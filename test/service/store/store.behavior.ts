@@ -347,7 +347,7 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       expect(events[0]).to.deep.equal(event(1, 10, "PermitIssued"));
     });
 
-    it("above a block are listed in chain order across permits, and forgotten per permit (a chain that went back)", async () => {
+    it("above a block are listed in chain order across permits, and forgotten per permit and transaction (a chain that went back)", async () => {
       const [kept, lost] = [hex32(), hex32()];
       const event = (permitId: Hex, blockNumber: number, logIndex: number, kind: string) => ({
         permitId, kind, officerAddress: null, country: "CH", txHash: hex32(), blockNumber, blockTime: "2026-03-01T10:00:00.000Z", logIndex, data: { exported: ["10000"] },
@@ -359,8 +359,9 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       expect(await store.listPermitEventsAfter(10)).to.deep.equal([above[1], above[2], above[0]]);
       expect(await store.listPermitEventsAfter(12)).to.deep.equal([]);
 
-      expect(await store.deletePermitEventsAfter(lost, 10)).to.equal(2);
-      expect(await store.deletePermitEventsAfter(lost, 10)).to.equal(0);
+      expect(await store.deletePermitEvents(lost, [above[0].txHash, above[2].txHash, above[1].txHash])).to.equal(2); // only this permit's
+      expect(await store.deletePermitEvents(lost, [above[0].txHash])).to.equal(0);
+      expect(await store.deletePermitEvents(lost, [])).to.equal(0);
       expect(await store.listPermitEvents(lost)).to.deep.equal([issued[1]]);
       expect(await store.listPermitEvents(kept)).to.deep.equal([issued[0], above[1]]); // another permit's events stay
       // Gone for good: the same (tx hash, log index) can be recorded again.
@@ -532,6 +533,8 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       await store.setIndexerCursor("permits", 10);
       await store.setIndexerCursor("permits", 12_345_678_901);
       expect(await store.getIndexerCursor("permits")).to.equal(12_345_678_901);
+      await store.clearIndexerCursor("permits");
+      expect(await store.getIndexerCursor("permits")).to.equal(undefined);
     });
   });
 

@@ -35,7 +35,8 @@ export async function listPermitEventsAfter(db: SqlExecutor, blockNumber: number
   return rows.map(toEvent);
 }
 
-export async function deletePermitEventsAfter(db: SqlExecutor, permitId: string, blockNumber: number): Promise<number> {
-  const { changes } = await db.run("DELETE FROM permit_events WHERE permit_id = ? AND block_number > ?", [permitId, blockNumber]);
+export async function deletePermitEvents(db: SqlExecutor, permitId: string, txHashes: readonly string[]): Promise<number> {
+  if (txHashes.length === 0) return 0;
+  const { changes } = await db.run(`DELETE FROM permit_events WHERE permit_id = ? AND tx_hash IN (${txHashes.map(() => "?").join(", ")})`, [permitId, ...txHashes]);
   return changes;
 }

@@ -13,3 +13,7 @@ export async function setIndexerCursor(db: SqlExecutor, name: string, lastBlock:
     [name, lastBlock],
   );
 }
+
+export async function clearIndexerCursor(db: SqlExecutor, name: string): Promise<void> {
+  await db.run("DELETE FROM indexer_state WHERE name = ?", [name]);
+}
