@@ -51,7 +51,10 @@ describe("the outbox, when the indexer fails or a batch comes back", function ()
     const { store, chain } = svc.handle;
     const docs = Array.from({ length: 40 }, (_, i) => sample("chExportPythonSkins", `CH-2026-REQUEUED-${i}`));
     const ids = await issueBatchAndAnchor(api, c.CH.issuer, docs);
-    const entries = (await store.listOutbox({ state: "MINED", limit: 100_000 })).filter((e) => ids.includes(e.permitId!));
+    // ISSUED can come first from the indexer (the outbox asks it before recording its receipts): wait for the entries too.
+    const mined = () => store.listOutbox({ state: "MINED", limit: 100_000 }).then((all) => all.filter((e) => ids.includes(e.permitId!)));
+    let entries = await mined();
+    for (let i = 0; i < 100 && entries.length < 40; i++, await sleep(50)) entries = await mined();
     expect(entries).to.have.length(40);
     const txOf = new Map(entries.map((e) => [e.permitId!, e.txHash]));
     const issuer = await store.getOfficer((entries[0]!.payload as unknown as IssuePayload).issuerOfficerId);
