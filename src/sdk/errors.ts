@@ -34,3 +34,13 @@ export abstract class PermitRegistryError extends Error {
     return undefined;
   }
 }
+
+/** Whether `err` or one of its causes (at most 8 deep) is named `name`: a typed error however it was wrapped. */
+export function causedBy(err: unknown, name: string): boolean {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 8; depth++) {
+    if ((current as Error).name === name) return true;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return false;
+}

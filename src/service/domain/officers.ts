@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Address } from "viem";
 import { waitForReceipt } from "../../sdk/chain";
+import { causedBy } from "../../sdk/errors";
 import { generateToken } from "../auth/tokens";
 import type { OfficerKeystore } from "../auth/keystore";
 import { ForbiddenError, NotFoundError } from "../http/errors";
@@ -88,14 +89,6 @@ export class OfficerService {
       await waitForReceipt(publicClient, hash);
     });
   }
-}
-
-/** Whether `err` or one of its causes is named `name`. */
-function causedBy(err: unknown, name: string): boolean {
-  for (let current: unknown = err, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth++) {
-    if (current.name === name) return true;
-  }
-  return false;
 }
 
 export type { OfficerRole };

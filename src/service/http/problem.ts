@@ -4,6 +4,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
 import { InvalidPermitDocumentError } from "../../sdk/document/errors";
+import { causedBy } from "../../sdk/errors";
 import {
   ConflictError,
   ForbiddenError,
@@ -103,7 +104,7 @@ export function toProblem(err: unknown): { problem: Problem; headers?: Record<st
   if (err instanceof RateLimitedError) {
     return { problem: problem(429, err.shortMessage), headers: { "Retry-After": String(Math.max(1, Math.ceil(err.retryAfterSeconds))) } };
   }
-  if (err instanceof Error && (err.name === "ChainUnreachableError" || findNamed(err, "ChainUnreachableError"))) {
+  if (err instanceof Error && causedBy(err, "ChainUnreachableError")) {
     return { problem: problem(503, "The chain could not be reached; nothing was changed. Retry in a moment."), headers: { "Retry-After": "5" } };
   }
   const parserProblem = bodyParserProblem(err);
@@ -158,15 +159,6 @@ function jsonScalar(body: unknown): string | undefined {
   }
   if (value === null) return "null";
   return typeof value === "object" ? undefined : `a ${typeof value}`;
-}
-
-function findNamed(err: unknown, name: string): boolean {
-  let current: unknown = err;
-  for (let depth = 0; current && depth < 8; depth++) {
-    if ((current as Error).name === name) return true;
-    current = current instanceof Error ? current.cause : undefined;
-  }
-  return false;
 }
 
 /** The first error in the `cause` chain with a `kind` the API maps (SDK contract reverts, store conflicts). */
