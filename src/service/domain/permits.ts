@@ -141,14 +141,12 @@ export class PermitService {
    * other countries it does not exist (404), as in their list: a permit holds names and addresses.
    */
   async viewFor(officer: OfficerRecord, permitId: string): Promise<PermitView> {
-    await this.#readable(officer, permitId);
-    return this.view(permitId);
+    return this.#viewOf(await this.#readable(officer, permitId));
   }
 
   /** {@link qrText} for an officer of a country the permit involves. */
   async qrTextFor(officer: OfficerRecord, permitId: string): Promise<string> {
-    await this.#readable(officer, permitId);
-    return this.qrText(permitId);
+    return this.#qrTextOf(await this.#readable(officer, permitId));
   }
 
   async #readable(officer: OfficerRecord, permitId: string): Promise<PermitRecord> {
@@ -159,16 +157,21 @@ export class PermitService {
   }
 
   async view(permitId: string): Promise<PermitView> {
+    return this.#viewOf(await this.#stored(permitId));
+  }
+
+  async #viewOf(permit: PermitRecord): Promise<PermitView> {
     const { store, publicBaseUrl } = this.deps;
-    const permit = await store.getPermit(permitId);
-    if (!permit) throw new NotFoundError(`No permit ${permitId}.`);
-    const [lines, events] = await Promise.all([store.getPermitLines(permitId), store.listPermitEvents(permitId)]);
+    const [lines, events] = await Promise.all([store.getPermitLines(permit.permitId), store.listPermitEvents(permit.permitId)]);
     return permitView(permit, lines, events, publicBaseUrl);
   }
 
   /** The text of the permit's QR code: the verify URL with the signed payload after `#`. */
   async qrText(permitId: string): Promise<string> {
-    const permit = await this.#stored(permitId);
+    return this.#qrTextOf(await this.#stored(permitId));
+  }
+
+  #qrTextOf(permit: PermitRecord): string {
     if (permit.status === "FAILED") {
       throw new ConflictError(`The permit was never anchored (${permit.failureReason ?? "refused"}), so it has no QR code or PDF that would verify. Correct the document and issue it again.`);
     }
