@@ -9,7 +9,7 @@
  */
 import type { Hex } from "viem";
 import { CANCEL_REASON, NON_COMPLIANCE_REASON, permitInputOf, type PermitRecord as ChainRecord, type PermitStatus as ChainStatus, type RegistryClient } from "../../sdk/chain";
-import { INDEXER_STATE, type OfficerRecord, type PermitEvent, type PermitRecord, type PermitStatus, type Store } from "../store";
+import { INDEXER_STATE, noteChainWentBack, type OfficerRecord, type PermitEvent, type PermitRecord, type PermitStatus, type Store } from "../store";
 import type { OfficerAccounts } from "./accounts";
 import type { ChainGateway } from "./chainGateway";
 import type { IssuePayload } from "./permits";
@@ -81,15 +81,10 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
   // A chain that went back is remembered (before anything changes) until this is done: a start that
   // stops half-way finds the same lost steps at the next one, as does a start after the indexer saw
   // the chain go back while the service ran and new blocks have since passed the lost heights.
-  const cursor = await store.getIndexerCursor(INDEXER_STATE.cursor);
-  let lostAbove = await store.getIndexerCursor(INDEXER_STATE.lostAbove);
-  if (cursor !== undefined && cursor > head && (lostAbove === undefined || head < lostAbove)) {
-    lostAbove = head;
-    await store.setIndexerCursor(INDEXER_STATE.lostAbove, head);
-  }
   // The indexer goes on from its cursor: after a chain that went back, from the head, so that what
   // is mined from now on (the steps done again below, the issuances queued again) is recorded.
-  if (cursor !== undefined && cursor > head) await store.setIndexerCursor(INDEXER_STATE.cursor, head);
+  const cursor = await store.getIndexerCursor(INDEXER_STATE.cursor);
+  const lostAbove = cursor !== undefined && cursor > head ? await noteChainWentBack(store, head) : await store.getIndexerCursor(INDEXER_STATE.lostAbove);
   const bound = lostAbove !== undefined ? Math.min(lostAbove, head) : head;
   // Lost: recorded above that block, in a transaction the chain does not hold (one done again with
   // the same hash, by an earlier start, is there).

@@ -8,7 +8,7 @@ import { parseRegistryLogs, unpackTerms } from "../../sdk/chain";
 import { bytes2ToCountry } from "../../sdk/ids";
 import type { ChainGateway } from "../domain/chainGateway";
 import type { MirrorState } from "../domain/verifyReader";
-import { INDEXER_STATE, type JsonValue, type PermitStatus, type Store } from "../store";
+import { INDEXER_STATE, noteChainWentBack, type JsonValue, type PermitStatus, type Store } from "../store";
 
 const CURSOR = INDEXER_STATE.cursor;
 const STATUS_AFTER: Record<string, { status: PermitStatus; from: PermitStatus[] }> = {
@@ -100,10 +100,8 @@ export class Indexer {
     // store holds of the lost blocks is set right at the next start (domain/reconcile.ts).
     if (cursor !== undefined && BigInt(cursor) > head) {
       from = head + 1n;
-      // Remembered for the next start's reconciliation: new blocks will soon pass the lost heights.
-      const lostAbove = await store.getIndexerCursor(INDEXER_STATE.lostAbove);
-      if (lostAbove === undefined || Number(head) < lostAbove) await store.setIndexerCursor(INDEXER_STATE.lostAbove, Number(head));
-      await store.setIndexerCursor(CURSOR, Number(head));
+      // Marked for the next start's reconciliation: new blocks will soon pass the lost heights.
+      await noteChainWentBack(store, Number(head));
       this.o.log?.(`indexer: the chain went back from block ${cursor} to ${head}; restart the service to reconcile the steps of the lost blocks`);
     }
     const step = BigInt(this.o.maxBlocksPerQuery ?? 2_000);

@@ -11,6 +11,7 @@ import { openPostgresDriver, type PostgresDriverOptions } from "./postgresDriver
 import { openSqliteDriver } from "./sqliteDriver";
 import { SqlStore, type Clock } from "./sqlStore";
 import type { Store } from "./store";
+import { INDEXER_STATE } from "./types";
 
 export type OpenStoreOptions = {
   /** Where timestamps come from (tests pin it). */
@@ -47,6 +48,19 @@ export function openStoreReader(database: DatabaseConfig, options: Pick<OpenStor
       ? openSqliteDriver({ path: database.path, readonly: true })
       : openPostgresDriver({ connectionString: database.url, schema: options.schema, max: 2, onIdleError: options.onIdleError });
   return new SqlStore(driver, () => new Date(), driver);
+}
+
+/**
+ * The chain was found at `head`, below the indexer's cursor: it went back (an embedded chain
+ * restored from an older state). The mark start-up reconciliation reads is lowered to `head` (kept
+ * if already lower) and the cursor set back to it, so that what is mined from now on is read.
+ * Returns the mark: the events recorded above it may be lost.
+ */
+export async function noteChainWentBack(store: Store, head: number): Promise<number> {
+  const mark = await store.getIndexerCursor(INDEXER_STATE.lostAbove);
+  if (mark === undefined || head < mark) await store.setIndexerCursor(INDEXER_STATE.lostAbove, head);
+  await store.setIndexerCursor(INDEXER_STATE.cursor, head);
+  return mark === undefined ? head : Math.min(mark, head);
 }
 
 export type { Store } from "./store";
