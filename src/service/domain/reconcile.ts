@@ -160,11 +160,15 @@ async function requeueLostIssues(deps: ReconcileDeps, head: number, skip: Readon
   return requeued;
 }
 
+/** What anchored the stored permit: its document's input with the stored hash and authorised quantities. */
+async function issueInputOf(store: Store, p: PermitRecord): Promise<IssuePayload["input"]> {
+  const lines = await store.getPermitLines(p.permitId);
+  return toIssueInput({ ...permitInputOf(JSON.parse(p.documentJson), p.documentHash), quantities: lines.map((l) => l.authorised) });
+}
+
 /** The permit back to PENDING and its anchoring queued, as it was issued (call inside a transaction). */
 async function requeueIssue(tx: Store, p: PermitRecord): Promise<void> {
-  const lines = await tx.getPermitLines(p.permitId);
-  const input = permitInputOf(JSON.parse(p.documentJson), p.documentHash);
-  const payload: IssuePayload = { issuerOfficerId: p.issuerOfficerId!, input: toIssueInput({ ...input, quantities: lines.map((l) => l.authorised) }) };
+  const payload: IssuePayload = { issuerOfficerId: p.issuerOfficerId!, input: await issueInputOf(tx, p) };
   await tx.updatePermitStatus(p.permitId, { status: "PENDING", txHash: null, blockNumber: null });
   await tx.enqueueOutbox({ kind: "ISSUE", permitId: p.permitId, payload: payload as never });
 }
@@ -322,8 +326,7 @@ async function replay(deps: ReconcileDeps, step: LostStep, permit: PermitRecord,
       if (!replacement) throw new NotReplayed(`the store does not hold the replacement ${step.replacementId}`);
       const state = await chain.reader.permitState(replacement.permitId);
       if (state.status !== "NONE") throw new NotReplayed(`the chain already holds the replacement ${replacement.permitNumber} (${state.status.toLowerCase()})`);
-      const lines = await store.getPermitLines(replacement.permitId);
-      const input = toIssueInput({ ...permitInputOf(JSON.parse(replacement.documentJson), replacement.documentHash), quantities: lines.map((l) => l.authorised) });
+      const input = await issueInputOf(store, replacement);
       const done = await write((c) => c.replace(permit.permitId, fromIssueInput(input)));
       await store.updatePermitStatus(replacement.permitId, { status: "ISSUED", failureReason: null, txHash: done.txHash, blockNumber: Number(done.blockNumber) });
       return done;
