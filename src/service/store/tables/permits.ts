@@ -28,6 +28,10 @@ const toPermit = (r: Row): PermitRecord => ({
   updatedAt: str(r.updated_at),
 });
 
+/** The columns `toPermit` reads: not `search_text`, which only the search's WHERE needs (a page is up to 500 rows). */
+const PERMIT_COLUMNS = `permit_id, issuing_country, permit_number, document, salt, document_hash, doc_type, exporting_country, importing_country,
+  valid_until, status, failure_reason, issuer_officer_id, signature, tx_hash, block_number, export_transport_document, export_port, created_at, updated_at`;
+
 /** The record of a permit just inserted: what `getPermit` would read back, without reading it (issuing stores hundreds a second). */
 const inserted = (now: string, p: NewPermit): PermitRecord => ({
   permitId: p.permitId,
@@ -102,7 +106,7 @@ export async function reviveFailedPermit(db: SqlExecutor, now: string, p: NewPer
 }
 
 export async function getPermit(db: SqlExecutor, permitId: string): Promise<PermitRecord | undefined> {
-  const [row] = await db.all("SELECT * FROM permits WHERE permit_id = ?", [permitId]);
+  const [row] = await db.all(`SELECT ${PERMIT_COLUMNS} FROM permits WHERE permit_id = ?`, [permitId]);
   return row && toPermit(row);
 }
 
@@ -112,7 +116,7 @@ export async function getPermitStatus(db: SqlExecutor, permitId: string): Promis
 }
 
 export async function getPermitByNumber(db: SqlExecutor, issuingCountry: string, permitNumber: string): Promise<PermitRecord | undefined> {
-  const [row] = await db.all("SELECT * FROM permits WHERE issuing_country = ? AND permit_number = ?", [issuingCountry, permitNumber]);
+  const [row] = await db.all(`SELECT ${PERMIT_COLUMNS} FROM permits WHERE issuing_country = ? AND permit_number = ?`, [issuingCountry, permitNumber]);
   return row && toPermit(row);
 }
 
@@ -162,7 +166,7 @@ export async function listPermits(db: SqlExecutor, filter: ListPermitsFilter = {
   }
   const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 50), 1), 500);
   const rows = await db.all(
-    `SELECT * FROM permits ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    `SELECT ${PERMIT_COLUMNS} FROM permits ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
      ORDER BY created_at DESC, permit_id DESC LIMIT ?`,
     [...params, limit + 1],
   );
