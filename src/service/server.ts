@@ -118,7 +118,7 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     });
     const officers = new OfficerService({ store, chain, keystore, accounts });
     const indexer = new Indexer({
-      store, chain, intervalMs: 500, log,
+      store, chain, intervalMs: 500, log, confirmations: config.confirmations,
       onSync: (mirror) => readPool?.publish({ mirror }),
     });
     permits.onChainStep = () => indexer.syncNow();

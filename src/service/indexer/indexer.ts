@@ -32,6 +32,12 @@ export type IndexerOptions = {
   chain: ChainGateway;
   intervalMs: number;
   maxBlocksPerQuery?: number;
+  /**
+   * Blocks a transaction needs, counting its own, before its events are recorded (`CONFIRMATIONS`,
+   * default 1: at the head). On a chain whose last blocks can still be replaced (Clique with several
+   * signers) the store then never records an event that a reorganisation takes back.
+   */
+  confirmations?: number;
   log?: (msg: string) => void;
   /** After every sync, finished or failed: how current the mirror now is (the read pool's processes are told). */
   onSync?: (mirror: MirrorState) => void;
@@ -104,16 +110,21 @@ export class Indexer {
       await noteChainWentBack(store, Number(head));
       this.o.log?.(`indexer: the chain went back from block ${cursor} to ${head}; restart the service to reconcile the steps of the lost blocks`);
     }
+    // Up to the last block with enough confirmations: with CONFIRMATIONS=2 on Clique, the head block,
+    // which a reorganisation can still replace, is read at the next sync.
+    const confirmed = head - BigInt(Math.max(1, this.o.confirmations ?? 1) - 1);
     const step = BigInt(this.o.maxBlocksPerQuery ?? 2_000);
-    while (from <= head) {
-      const to = from + step - 1n < head ? from + step - 1n : head;
+    while (from <= confirmed) {
+      const to = from + step - 1n < confirmed ? from + step - 1n : confirmed;
       const logs = (await chain.publicClient.getLogs({ address: chain.deployment.registry.address, fromBlock: from, toBlock: to })) as Log[];
       await this.#apply(logs);
       await store.setIndexerCursor(CURSOR, Number(to));
       from = to + 1n;
     }
-    this.lastBlockTime = (await chain.publicClient.getBlock({ blockNumber: head })).timestamp;
-    this.lastBlock = head;
+    // The store now holds every event up to here.
+    const recorded = from - 1n;
+    this.lastBlockTime = (await chain.publicClient.getBlock({ blockNumber: recorded })).timestamp;
+    this.lastBlock = recorded;
   }
 
   async #apply(logs: Log[]): Promise<void> {
