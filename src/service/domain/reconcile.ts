@@ -148,9 +148,9 @@ async function requeueLostIssues(deps: ReconcileDeps, head: number, skip: Readon
   let requeued = 0;
   let cursor: string | undefined;
   do {
-    const page = await store.listPermits({ status: ["ISSUED"], limit: 500, cursor });
+    const page = await store.listPermits({ status: ["ISSUED"], anchoredAfterBlock: head, limit: 500, cursor });
     for (const p of page.items) {
-      if (p.blockNumber === null || p.blockNumber <= head || skip.has(p.permitId.toLowerCase())) continue;
+      if (skip.has(p.permitId.toLowerCase())) continue;
       if ((await chain.reader.permitState(p.permitId)).status !== "NONE") continue;
       await store.transaction((tx) => requeueIssue(tx, p));
       requeued++;

@@ -91,6 +91,8 @@ export type ListPermitsFilter = {
    * script (see `searchText.ts`); field names do not match. Pages are pages of matches.
    */
   search?: string;
+  /** Permits whose issuance the store records in a block above this one. */
+  anchoredAfterBlock?: number;
   /** Page size, 1…500 (default 50). */
   limit?: number;
   /** `nextCursor` of the previous page. */

@@ -101,7 +101,7 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
     it("apply on a fresh database and report what they applied", async () => {
       const fresh = (await fixture.freshDatabase()).connect();
       drivers.push(fresh);
-      expect(await migrate(fresh)).to.deep.equal({ applied: [1, 2, 3, 4, 5], current: 5 });
+      expect(await migrate(fresh)).to.deep.equal({ applied: [1, 2, 3, 4, 5, 6], current: 6 });
     });
 
     it("2 puts an entry an earlier version left SENT back in the queue, where a claim finds it", async () => {
@@ -225,6 +225,19 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       expect((await store.listPermits({ involvingCountry: "CH", status: ["ISSUED"] })).items).to.have.length(0);
       expect((await store.listPermits({ status: [] })).items).to.have.length(0);
       expect((await rejectionOf(store.listPermits({ cursor: "not-a-cursor" }))).name).to.equal("InvalidCursorError");
+    });
+
+    it("lists the permits anchored above a block (what a chain that lost its last blocks no longer holds)", async () => {
+      const at = async (blockNumber: number | null) => {
+        const { permitId } = await store.insertPermit(newPermit());
+        if (blockNumber !== null) await store.updatePermitStatus(permitId, { status: "ISSUED", txHash: hex32(), blockNumber });
+        return permitId;
+      };
+      const [, , above, further] = [await at(null), await at(40), await at(41), await at(90)];
+      const page = await store.listPermits({ anchoredAfterBlock: 40 });
+      expect(page.items.map((p) => p.permitId)).to.have.members([above, further]);
+      expect((await store.listPermits({ anchoredAfterBlock: 40, status: ["ISSUED"], limit: 1 })).nextCursor).to.be.a("string");
+      expect((await store.listPermits({ anchoredAfterBlock: 90 })).items).to.have.length(0);
     });
 
     it("searches the permit number and the document, ignoring case, before cutting pages", async () => {

@@ -155,6 +155,7 @@ export async function listPermits(db: SqlExecutor, filter: ListPermitsFilter = {
   }
   if (filter.docType) add("doc_type = ?", filter.docType);
   if (filter.issuerOfficerId) add("issuer_officer_id = ?", filter.issuerOfficerId);
+  if (filter.anchoredAfterBlock !== undefined) add("block_number > ?", filter.anchoredAfterBlock);
   if (filter.search) {
     // Folded like the stored text (case and accents); LIKE with the pattern's own % and _ taken literally.
     const pattern = `%${foldForSearch(filter.search).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
