@@ -3,31 +3,15 @@ import { createHash } from "node:crypto";
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { renderQrPng, renderQrSvg } from "../../sdk/qr";
-import { CANCEL_REASON, NON_COMPLIANCE_REASON, type CancelReason, type NonComplianceReason } from "../../sdk/chain";
 import { ConflictError, InvalidRequestError, PayloadTooLargeError } from "../http/errors";
 import { renderPermitPdf } from "../pdf";
 import type { PermitService } from "../domain/permits";
 import type { PermitView } from "../domain/views";
 import { InvalidCursorError, PERMIT_STATUSES, type Store } from "../store";
+import { cancelBody, endorsementBody, nonComplianceBody } from "./lifecycleBodies";
 import { handler, officerOf, parseRequest } from "./middleware";
 
 export const MAX_BATCH = 500;
-
-const endorsementBody = z.strictObject({
-  items: z
-    .array(z.strictObject({
-      line: z.number({ error: "a line number of the permit, e.g. 1" }).int().positive(),
-      quantity: z.number({ error: "a finite number, e.g. 14.5" }).nonnegative(),
-    }))
-    .min(1),
-  transportDocument: z.string().max(200).optional(),
-  port: z.string().max(200).optional(),
-});
-const cancelBody = z.strictObject({ reason: z.enum(CANCEL_REASON.filter((r) => r !== "NONE") as [CancelReason, ...CancelReason[]]) });
-const nonComplianceBody = z.strictObject({
-  reason: z.enum(NON_COMPLIANCE_REASON.filter((r) => r !== "NONE") as [NonComplianceReason, ...NonComplianceReason[]]),
-  note: z.string().max(2000).optional(),
-});
 
 /** GET /permits's query: a comma-separated list of statuses (any case), text to search, page size, cursor. */
 const listQuery = z.object({
@@ -188,8 +172,7 @@ export function permitRoutes(deps: { permits: PermitService; store: Store; logEr
   router.get(
     "/:id/pdf",
     handler(async (req, res) => {
-      const view = await permits.viewFor(officerOf(res), req.params.id as string);
-      const qrText = await permits.qrText(view.permitId);
+      const { view, qrText } = await permits.viewAndQrTextFor(officerOf(res), req.params.id as string);
       const endorsed = view.history.find((h) => h.event === "ExportEndorsed");
       const pdf = await renderPermitPdf({
         document: view.document,

@@ -28,6 +28,26 @@ describe("OpenAPI document", function () {
     expect(result.valid).to.equal(true);
   });
 
+  it("describes the lifecycle bodies the routes parse: strict, with their required fields and codes", async () => {
+    const document = (await svc.api.get("/openapi.json")).body as { paths: Record<string, { post: { requestBody: { required: boolean; content: Record<string, { schema: any }> } } }> };
+    const body = (route: string) => {
+      const { requestBody } = document.paths[route]!.post;
+      expect(requestBody.required, route).to.equal(true);
+      return requestBody.content["application/json"]!.schema;
+    };
+    const endorsement = body("/permits/{id}/endorsements");
+    expect(endorsement).to.deep.include({ type: "object", required: ["items"], additionalProperties: false });
+    expect(endorsement.properties.items.items).to.deep.include({ required: ["line", "quantity"], additionalProperties: false });
+    expect(Object.keys(endorsement.properties)).to.have.members(["items", "transportDocument", "port"]);
+    const cancel = body("/permits/{id}/cancel");
+    expect(cancel).to.deep.include({ required: ["reason"], additionalProperties: false });
+    expect(cancel.properties.reason.enum).to.have.members(["LOST", "STOLEN", "DAMAGED", "WRONGLY_ISSUED", "WITHDRAWN", "OTHER"]);
+    const notice = body("/permits/{id}/non-compliance");
+    expect(notice).to.deep.include({ required: ["reason"], additionalProperties: false });
+    expect(notice.properties.reason.enum).to.include("QUANTITY_MISMATCH").and.not.include("NONE");
+    expect(notice.properties.note).to.deep.include({ type: "string", maxLength: 2000 });
+  });
+
   it("describes only operations the service routes: without a token each protected one asks for one, with a token none is unknown", async () => {
     const document = (await svc.api.get("/openapi.json")).body as { servers: { url: string }[]; paths: Record<string, Record<string, { security?: unknown[] }>> };
     const base = document.servers[0]!.url;
