@@ -144,9 +144,16 @@ export class PermitService {
     return this.#viewOf(await this.#readable(officer, permitId));
   }
 
-  /** {@link qrText} for an officer of a country the permit involves. */
+  /** The text of the permit's QR code, for an officer of a country the permit involves. */
   async qrTextFor(officer: OfficerRecord, permitId: string): Promise<string> {
     return this.#qrTextOf(await this.#readable(officer, permitId));
+  }
+
+  /** The permit's view and QR text for an officer (what its PDF prints), from one read of the permit. */
+  async viewAndQrTextFor(officer: OfficerRecord, permitId: string): Promise<{ view: PermitView; qrText: string }> {
+    const permit = await this.#readable(officer, permitId);
+    const qrText = this.#qrTextOf(permit); // a FAILED permit has none: 409 before anything else is read
+    return { view: await this.#viewOf(permit), qrText };
   }
 
   async #readable(officer: OfficerRecord, permitId: string): Promise<PermitRecord> {
@@ -167,10 +174,6 @@ export class PermitService {
   }
 
   /** The text of the permit's QR code: the verify URL with the signed payload after `#`. */
-  async qrText(permitId: string): Promise<string> {
-    return this.#qrTextOf(await this.#stored(permitId));
-  }
-
   #qrTextOf(permit: PermitRecord): string {
     if (permit.status === "FAILED") {
       throw new ConflictError(`The permit was never anchored (${permit.failureReason ?? "refused"}), so it has no QR code or PDF that would verify. Correct the document and issue it again.`);
