@@ -169,6 +169,7 @@ export type NewAuditEntry = {
 export type AuditRecord = NewAuditEntry & { id: number; at: string };
 
 export type AuditQuery = {
+  /** Its officers' entries, and those about permits it issued, exports or imports (see `exportAudit`). */
   country: string;
   /** Inclusive, ISO timestamp or date. */
   from?: string;

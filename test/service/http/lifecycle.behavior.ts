@@ -217,10 +217,15 @@ export function shouldRunTheLifecycle(startIt: () => Promise<TestService>): void
       expect(endorsed).to.include({ officerId: customs.id, role: "CUSTOMS", country: "CH", action: "POST /api/v1/permits/:id/endorsements", permitId, result: 201, txHash: endorsementTx });
       expect(endorsed.at).to.be.a("string");
       expect(endorsed.detail).to.deep.equal({ transportDocument: "AWB 724-10293344", port: "Zürich Airport" });
-      // Only CH's entries: JP's use of the permit is in JP's log.
-      expect(items.every((e) => e.country === "CH")).to.equal(true);
+      // CH's officers' entries, and the others' about CH's permits: JP's use of this one is in both logs.
+      expect(items.every((e) => e.country === "CH" || e.permitId !== null)).to.equal(true);
+      const used = (e: { permitId: string; action: string; country: string }) => e.permitId === permitId && e.action === "POST /api/v1/permits/:id/use" && e.country === "JP";
+      expect(items.some(used)).to.equal(true);
       const jp = await api.get("/api/v1/audit", { token: c.JP.admin });
-      expect(jp.body.items.some((e: { permitId: string; action: string }) => e.permitId === permitId && e.action === "POST /api/v1/permits/:id/use")).to.equal(true);
+      expect(jp.body.items.some(used)).to.equal(true);
+      // Not a country's log of everything: FR, which neither issued, exports nor imports this permit, has none of it.
+      const fr = await api.get("/api/v1/audit", { token: c.FR.admin });
+      expect(fr.body.items.some((e: { permitId: string }) => e.permitId === permitId)).to.equal(false);
 
       const csv = await api.get("/api/v1/audit?format=csv", { token: c.CH.admin });
       expect(csv.status).to.equal(200);

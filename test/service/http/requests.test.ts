@@ -228,6 +228,8 @@ describe("REST API: requests the service cannot read", function () {
       const over = await auditEntry("CH", `over-${tag}`);
       expect(over).to.include({ action: ok.action, permitId: permit.permitId, result: 409, role: "CUSTOMS", country: "CH" });
       expect(await auditEntry("FR", `foreign-${tag}`)).to.include({ action: ok.action, permitId: permit.permitId, result: 403, country: "FR" });
+      // ... and in the export of CH, whose permit it was: an authority sees who tried to act on its permits.
+      expect(await auditEntry("CH", `foreign-${tag}`)).to.include({ action: ok.action, permitId: permit.permitId, result: 403, country: "FR", role: "CUSTOMS" });
       expect(await auditEntry("CH", `shape-${tag}`)).to.include({ action: ok.action, permitId: permit.permitId, result: 400 });
     });
 

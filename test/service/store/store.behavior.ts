@@ -101,7 +101,7 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
     it("apply on a fresh database and report what they applied", async () => {
       const fresh = (await fixture.freshDatabase()).connect();
       drivers.push(fresh);
-      expect(await migrate(fresh)).to.deep.equal({ applied: [1, 2, 3, 4, 5, 6], current: 6 });
+      expect(await migrate(fresh)).to.deep.equal({ applied: [1, 2, 3, 4, 5, 6, 7], current: 7 });
     });
 
     it("2 puts an entry an earlier version left SENT back in the queue, where a claim finds it", async () => {
@@ -499,6 +499,24 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       expect(range).to.deep.equal([second]);
       expect(second).to.include({ at: "2026-03-02T10:00:00.000Z", action: "permit.cancel", result: 201 });
       expect((await store.exportAudit({ country: "CH" })).map((e) => e.action)).to.deep.equal(["permit.issue", "permit.cancel", "officer.add"]);
+    });
+
+    it("gives a country the requests about the permits it issued, exports or imports, whoever made them", async () => {
+      const chExportToJp = await store.insertPermit(newPermit({ issuingCountry: "CH", exportingCountry: "CH", importingCountry: "JP" }));
+      const frExport = await store.insertPermit(newPermit({ issuingCountry: "FR", exportingCountry: "FR", importingCountry: "SG" }));
+      const about = (country: string | null, permitId: string, action: string) => ({ ...entry(country as string, action), permitId });
+      const appendAudit = async (e: Parameters<Store["appendAudit"]>[0]) => (clock.advance(1000), store.appendAudit(e));
+      const own = await appendAudit(entry("CH", "POST /api/v1/officers"));
+      const byFr = await appendAudit({ ...about("FR", chExportToJp.permitId, "POST /api/v1/permits/:id/cancel"), result: 403 });
+      const byJp = await appendAudit(about("JP", chExportToJp.permitId, "POST /api/v1/permits/:id/use"));
+      const anonymous = await appendAudit({ ...about(null, chExportToJp.permitId, "POST /api/v1/permits/:id/cancel"), officerId: null, role: null, result: 401 });
+      const elsewhere = await appendAudit(about("SG", frExport.permitId, "POST /api/v1/permits/:id/use"));
+      const chOnFr = await appendAudit({ ...about("CH", frExport.permitId, "POST /api/v1/permits/:id/cancel"), result: 403 });
+      expect(await store.exportAudit({ country: "CH" })).to.deep.equal([own, byFr, byJp, anonymous, chOnFr]);
+      expect(await store.exportAudit({ country: "JP" })).to.deep.equal([byFr, byJp, anonymous]);
+      expect(await store.exportAudit({ country: "FR" })).to.deep.equal([byFr, elsewhere, chOnFr]);
+      expect(await store.exportAudit({ country: "SG" })).to.deep.equal([elsewhere, chOnFr]);
+      expect(await store.exportAudit({ country: "CH", from: byFr.at, to: anonymous.at })).to.deep.equal([byFr, byJp]);
     });
 
     it("is append-only in the database itself: UPDATE and DELETE are refused", async () => {

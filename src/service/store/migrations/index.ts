@@ -10,6 +10,7 @@ import { permitSearchTextColumn } from "./0003_permit_search_text";
 import { permitExportShipment } from "./0004_permit_export_shipment";
 import { permitEventsByBlock } from "./0005_permit_events_by_block";
 import { permitsByBlock } from "./0006_permits_by_block";
+import { auditByPermit } from "./0007_audit_by_permit";
 
 export type Migration = {
   /** 1, 2, 3, … in order, no gaps. */
@@ -20,4 +21,4 @@ export type Migration = {
   data?: (tx: SqlExecutor) => Promise<void>;
 };
 
-export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent, permitSearchTextColumn, permitExportShipment, permitEventsByBlock, permitsByBlock];
+export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent, permitSearchTextColumn, permitExportShipment, permitEventsByBlock, permitsByBlock, auditByPermit];

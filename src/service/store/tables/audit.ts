@@ -26,18 +26,32 @@ export async function appendAudit(db: SqlExecutor, now: string, e: NewAuditEntry
   return toRecord(row!);
 }
 
+/**
+ * A country's audit log: its officers' requests, and every request about a permit it issued,
+ * exports or imports, whoever made it (an officer of another country refused on it, a request
+ * without a valid token): an authority sees who tried to act on its permits.
+ */
 export async function exportAudit(db: SqlExecutor, q: AuditQuery): Promise<AuditRecord[]> {
-  const where = ["country = ?"];
-  const params: SqlParam[] = [q.country];
   // ISO timestamps compare correctly as text; a bare date means its midnight UTC.
+  const range: string[] = [];
+  const rangeParams: SqlParam[] = [];
   if (q.from) {
-    where.push("at >= ?");
-    params.push(q.from);
+    range.push("at >= ?");
+    rangeParams.push(q.from);
   }
   if (q.to) {
-    where.push("at < ?");
-    params.push(q.to);
+    range.push("at < ?");
+    rangeParams.push(q.to);
   }
-  const rows = await db.all(`SELECT * FROM audit_log WHERE ${where.join(" AND ")} ORDER BY id`, params);
+  const and = range.map((r) => ` AND ${r}`).join("");
+  // Two parts, each on an index (country and time; permit): its officers' entries, then the others' about its permits.
+  const rows = await db.all(
+    `SELECT * FROM audit_log WHERE country = ?${and}
+     UNION ALL
+     SELECT * FROM audit_log WHERE (country IS NULL OR country <> ?)
+       AND permit_id IN (SELECT permit_id FROM permits WHERE issuing_country = ? OR exporting_country = ? OR importing_country = ?)${and}
+     ORDER BY id`,
+    [q.country, ...rangeParams, q.country, q.country, q.country, q.country, ...rangeParams],
+  );
   return rows.map(toRecord);
 }
