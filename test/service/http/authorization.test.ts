@@ -37,7 +37,7 @@ type Endpoint = {
   /** A fresh request for one cell. */
   call(): Call | Promise<Call>;
   /** More to check when the cell succeeded. */
-  then?(reply: Reply, actor: Actor): void;
+  then?(reply: Reply, actor: Actor): unknown;
 };
 
 const DENIED = { "no token": 401, "bad token": 401, "removed officer": 401 } as const;
@@ -169,14 +169,21 @@ describe("REST API authorisation matrix", function () {
     {
       name: "GET /audit (export the country's audit log)",
       country: "CH",
-      // Another country's admin gets its own country's log, never CH's.
+      // Each admin gets its own country's log: its officers' requests, and the others' about its permits.
       other: { country: "FR", role: "admin" },
       removed: "CH issuer",
       expected: { admin: 200, issuer: 403, customs: 403, "other country": 200, ...DENIED },
       call: () => ({ method: "GET", path: "/api/v1/audit" }),
-      then: (r, actor) => {
-        const countries = new Set(r.body.items.map((e: { country: string }) => e.country));
-        expect([...countries]).to.deep.equal([actor === "other country" ? "FR" : "CH"]);
+      then: async (r, actor) => {
+        const [own, token] = actor === "other country" ? ["FR", c.FR.admin] : ["CH", c.CH.admin];
+        const items = r.body.items as { country: string | null; permitId: string | null; action: string }[];
+        expect(items.some((e) => e.country === own)).to.equal(true);
+        // Another country's entry is about a permit this one issued, exports or imports: one its admin can read.
+        const foreign = items.filter((e) => e.country !== own);
+        for (const permitId of new Set(foreign.map((e) => e.permitId))) {
+          expect(permitId, JSON.stringify(foreign.find((e) => e.permitId === permitId))).to.be.a("string");
+          expect((await api.get(`/api/v1/permits/${permitId}`, { token })).status, `${own} admin reads ${permitId}`).to.equal(200);
+        }
       },
     },
     {
@@ -229,7 +236,7 @@ describe("REST API authorisation matrix", function () {
             if (status === 401) expect(res.headers.get("www-authenticate")).to.match(/^Bearer/);
           } else {
             expect(res.status, res.text).to.equal(status);
-            endpoint.then?.(res, actor);
+            await endpoint.then?.(res, actor);
           }
         });
       }
