@@ -306,7 +306,24 @@ handed to a helper, which passes any other request on it back to the service; br
 pinned to one helper waits out that helper's pauses, where the shared queue sends the next request to the
 other helper. Nor kept: sending the requests given to a helper in one turn of the event loop as one message,
 and its answers likewise (fewer writes under load): at 1,000/s offered no less CPU per answer, at 1,500/s
-about 5% less but a p50 and p99 two to three times higher (3 and 2 alternating rounds). The p99 goal
+about 5% less but a p50 and p99 two to three times higher (3 and 2 alternating rounds).
+Measured on 2026-12-04 with scratch scripts (not this benchmark), to see where an answer's CPU goes:
+in one idle process, reading a permit from its QR text (\`readPermit\`) takes about 180 µs, of which 70 µs
+recover the signer; a minimal Node HTTP server spends 91 µs per request; one request and answer between
+the service's thread and a helper process cost 111 µs of CPU (62 in the service, 49 in the helper), between
+worker threads 49 µs in all, but the native secp256k1 addon is not safe there (a process whose worker
+threads loaded it crashed at exit in 2 of 5 runs); vegeta spends 132 to 165 µs per request. With both
+cores busy, each of these takes about twice as long. A prototype in which 2 processes accept the
+connections themselves (Node's cluster, round robin) and answer from the mirror, with no hop between
+processes, spent 458 to 514 µs per answer against 606 to 615 µs for this service, and its p99 at
+2,000/s offered was 4.7 to 7.9 ms in 4 rounds of a quiet half hour in which this service's was 30 to 45 ms;
+in a busier quarter of an hour both had rounds with a p99 over 180 ms. Built into the service
+(\`bench/experiments/helpers-serve-connections.patch\`: the service's thread accepts each connection paused
+and hands it to a helper, which answers POST /verify and passes every other request on to express over
+loopback), it spent 495 to 545 µs per answer against 555 to 589 µs for this code in 4 alternating rounds,
+on a machine then so busy that both had p99s over 360 ms, so its tail could not be judged. Not kept for now:
+a helper that dies takes its connections and the requests in flight on them with it (today the service's
+thread answers those), and the tests of that and of the pool's counters would need rewriting. The p99 goal
 at ${GOAL_RATE.toLocaleString("en")}/s needs more headroom than this machine gives: more cores than processes that want one, or
 the load generator on another machine.
 
