@@ -1,3 +1,4 @@
+import path from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import {
   DEFAULTS, deployToRpc, formatNetworkStatus, networkDown, networkReset, networkStatus, networkUp, proposeValidator, removeValidator,
@@ -22,13 +23,22 @@ const bigint = (value: string) => {
 type Common = { name: string; stateDir: string };
 const common = (o: Common) => ({ name: o.name, stateRoot: o.stateDir });
 
+/** The service's environment for a deployment: DEPLOYMENTS_DIR only when the record is not under ./deployments. */
+export function serviceEnv(rpcUrl: string, name: string, deploymentsDir: string): string {
+  const absolute = path.resolve(deploymentsDir);
+  const relative = path.relative(process.cwd(), absolute);
+  const shown = relative.startsWith("..") || path.isAbsolute(relative) ? absolute : relative || ".";
+  const dir = absolute === path.resolve("deployments") ? "" : ` DEPLOYMENTS_DIR=${shown}`;
+  return `RPC_URL=${rpcUrl} DEPLOYMENT=${name}${dir}`;
+}
+
 export function registerNetworkCommands(program: Command): Command {
   const network = program
     .command("network")
     .description("a local proof-of-authority network (go-ethereum v1.13.15, Clique) with the registry deployed");
   const withCommon = (cmd: Command) =>
     cmd
-      .option("--name <name>", "network name (state in <state-dir>/<name>, deployment in deployments/<name>)", DEFAULTS.name)
+      .option("--name <name>", "network name (state in <state-dir>/<name>, deployment record in <deployments-dir>/<name>)", DEFAULTS.name)
       .option("--state-dir <dir>", "where network state lives (git-ignored)", ".networks");
 
   withCommon(network.command("up"))
@@ -39,12 +49,18 @@ export function registerNetworkCommands(program: Command): Command {
     .option("--base-port <port>", "node i: HTTP base+i, p2p base+1000+i, engine API base+2000+i", integer("--base-port", 1), DEFAULTS.basePort)
     .option("--chain-id <id>", "chain id", integer("--chain-id", 1), DEFAULTS.chainId)
     .option("--deployments-dir <dir>", "where deployment records go", "deployments")
-    .action(async (o: Common & { validators: number; period: number; gasLimit: bigint; basePort: number; chainId: number; deploymentsDir: string }) => {
+    .action(async (o: Common & { validators: number; period: number; gasLimit: bigint; basePort: number; chainId: number; deploymentsDir: string }, cmd: Command) => {
       const r = await networkUp({ ...common(o), validators: o.validators, periodSeconds: o.period, gasLimit: o.gasLimit, basePort: o.basePort, chainId: o.chainId, deploymentsDir: o.deploymentsDir });
+      if (r.resumed) {
+        // A network that exists keeps what it was created with.
+        const ignored = ["validators", "period", "gasLimit", "basePort", "chainId", "deploymentsDir"].filter((k) => cmd.getOptionValueSource(k) === "cli");
+        if (ignored.length) console.error(`note: network ${r.state.name} exists, so ${ignored.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} changed nothing; \`network reset --name ${r.state.name}\` first for a new one`);
+      }
       console.log(`network ${r.state.name} ${r.resumed ? "restarted" : "is up"}: chain ${r.state.chainId}, registry ${r.deployment.registry.address}`);
       r.rpcUrls.forEach((url, i) => console.log(`  node ${r.state.nodes.filter((n) => !n.removed)[i]?.index ?? i}  ${url}`));
       console.log(`deployment: ${r.deploymentFile}`);
-      console.log(`service:    RPC_URL=${r.rpcUrls[0]} DEPLOYMENT=${r.state.name}`);
+      const keysFile = path.join(o.stateDir, r.state.name, "keys.json");
+      console.log(`service:    ${serviceEnv(r.rpcUrls[0]!, r.state.name, r.state.deploymentsDir)} OFFICER_KEYS_FILE=${keysFile} CONFIRMATIONS=2 KEYSTORE_PASSPHRASE='<12+ characters>' npm start`);
     });
 
   withCommon(network.command("status"))
@@ -101,8 +117,7 @@ export function registerNetworkCommands(program: Command): Command {
         admit[m[1]] = m[2] as `0x${string}`;
       }
       const r = await deployToRpc({ rpcUrl: o.rpcUrl, name: o.name, governancePrivateKey: key as `0x${string}`, admit, deploymentsDir: o.deploymentsDir });
-      console.log(`registry ${r.deployment.registry.address} on chain ${r.deployment.chainId}; recorded ${r.deploymentFile}`);
-      console.log(`service: RPC_URL=${o.rpcUrl} DEPLOYMENT=${o.name}`);
+      console.log(`service: ${serviceEnv(o.rpcUrl, o.name, path.dirname(path.dirname(r.deploymentFile)))} KEYSTORE_PASSPHRASE='<12+ characters>' npm start`);
     });
 
   withCommon(network.command("down"))

@@ -29,7 +29,7 @@ export function registerStartCommand(program: Command): void {
         const stop = async (signal: string) => {
           if (stopping) return;
           stopping = true;
-          console.log(`\n${signal}: stopping (finishing the outbox run, saving the chain state)...`);
+          console.log(`\n${signal}: stopping (finishing the outbox run${service.config.chain.kind === "embedded" ? ", saving the chain state" : ""})...`);
           await service.stop();
           process.exit(0);
         };

@@ -22,7 +22,9 @@ export class DeploymentNotFoundError extends PermitRegistryError {
   override readonly name = "DeploymentNotFoundError" as const;
   constructor(what: string, dir: string) {
     super(`No deployment record for ${what} under ${dir}.`, {
-      details: "Deploy first (`permit-registry deploy` or `npx hardhat run scripts/deploy.ts --network <name>`), or point DEPLOYMENT at the right name.",
+      details:
+        "Deploy first: `permit-registry network up` (a local proof-of-authority network), `permit-registry network deploy --rpc-url <url> --name <name>` (any chain) or `permit-registry deploy` (a Hardhat network) write the record. " +
+        "If it is in another folder, say which (DEPLOYMENTS_DIR for the service, --deployments-dir for the CLI); or point DEPLOYMENT at the right name.",
       meta: { what, dir },
     });
   }

@@ -8,6 +8,7 @@ import { parseRegistryLogs, unpackTerms } from "../../sdk/chain";
 import { bytes2ToCountry } from "../../sdk/ids";
 import type { ChainGateway } from "../domain/chainGateway";
 import type { MirrorState } from "../domain/verifyReader";
+import { repeatedFailures } from "../repeatedFailures";
 import { INDEXER_STATE, noteChainWentBack, type JsonValue, type PermitStatus, type Store } from "../store";
 
 const CURSOR = INDEXER_STATE.cursor;
@@ -56,9 +57,10 @@ export class Indexer {
   constructor(private readonly o: IndexerOptions) {}
 
   start(): void {
+    const failures = repeatedFailures("indexer", this.o.log);
     const tick = async () => {
       if (this.#stopped) return;
-      await this.syncNow().catch((err) => this.o.log?.(`indexer: ${(err as Error).message}`));
+      await this.syncNow().then(failures.succeeded, failures.failed);
       if (!this.#stopped) this.#timer = setTimeout(tick, this.o.intervalMs);
     };
     this.#timer = setTimeout(tick, 0);

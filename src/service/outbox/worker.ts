@@ -11,6 +11,7 @@ import type { ChainGateway } from "../domain/chainGateway";
 import type { IssuePayload } from "../domain/permits";
 import { fromIssueInput } from "../domain/permitDraft";
 import type { OutboxEntry, Store } from "../store";
+import { repeatedFailures } from "../repeatedFailures";
 
 /** Re-claimed entries checked on chain at once (two reads each). */
 const ON_CHAIN_READS = 16;
@@ -49,10 +50,14 @@ export class OutboxWorker {
 
   start(): void {
     this.#stopped = false; // started again after a stop (an operator's pause, a test)
+    const failures = repeatedFailures("outbox", this.o.log);
     const tick = async () => {
       if (this.#stopped) return;
       let busy = false;
-      this.#running = this.runOnce().then((anchored) => void (busy = anchored > 0), (err) => this.o.log?.(`outbox: ${(err as Error).message}`));
+      this.#running = this.runOnce().then((anchored) => {
+        busy = anchored > 0;
+        failures.succeeded();
+      }, failures.failed);
       await this.#running;
       // After a run that anchored something, look again at once: a backlog drains back to back,
       // and the interval only paces an idle (or unreachable) queue.
