@@ -4,7 +4,8 @@
  * and batch size, documents anchored per second through each client library, and verification
  * reads per second with p50/p99 latency. Writes bench/results/peers.json, the SVG charts beside
  * it and docs/benchmarks.md (together with bench/results/verify.json when present).
- * Run: `npm run bench:peers` (part of `npm run bench`).
+ * Run: `npm run bench:peers` (part of `npm run bench`); RESULTS_DIR=/tmp/mine NO_DOCS=1 to leave the
+ * recorded results and docs/benchmarks.md as they are.
  *
  * The chain is Hardhat's default network, hardfork london (our production target). Every peer's
  * bytecode is PUSH0-free, so all three run on it unchanged. Each transaction is kept under
@@ -40,6 +41,9 @@ const ZERO_UID = "0x" + "00".repeat(32);
 /** Seconds each throughput cell and each verification load runs for. */
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 2.5);
+/** Where the results go (RESULTS_DIR; default the recorded ones), and whether docs/benchmarks.md is rewritten (NO_DOCS=1: not). */
+const RESULTS_DIR = process.env.RESULTS_DIR ?? "bench/results";
+const WRITE_DOCS = process.env.NO_DOCS !== "1";
 /** Permits in the larger registry for online verification (small: verify's cost grows with it, see docs/benchmarks.md). */
 const POPULATED_PERMITS = 1_000;
 
@@ -342,19 +346,21 @@ async function main() {
     verification,
     offlineVerify: { ...offline, note: "one core (one Node.js thread), sample permit 01 in a full-mode QR, trust list of 12 officers" },
   };
-  mkdirSync("bench/results", { recursive: true });
-  writeFileSync("bench/results/peers.json", JSON.stringify(result, null, 2) + "\n");
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(path.join(RESULTS_DIR, "peers.json"), JSON.stringify(result, null, 2) + "\n");
   writeCharts(result);
-  const verifyResults = existsSync("bench/results/verify.json") ? JSON.parse(readFileSync("bench/results/verify.json", "utf8")) : undefined;
-  writeFileSync("docs/benchmarks.md", renderBenchmarksDoc(result, verifyResults));
-  log("wrote bench/results/peers.json, bench/results/peers-*.svg, docs/benchmarks.md");
+  if (WRITE_DOCS) {
+    const verifyResults = existsSync("bench/results/verify.json") ? JSON.parse(readFileSync("bench/results/verify.json", "utf8")) : undefined;
+    writeFileSync("docs/benchmarks.md", renderBenchmarksDoc(result, verifyResults));
+  }
+  log(`wrote ${path.join(RESULTS_DIR, "peers.json")}, ${path.join(RESULTS_DIR, "peers-*.svg")}${WRITE_DOCS ? ", docs/benchmarks.md" : ""}`);
 }
 
 function writeCharts(r: PeersResult) {
   const groups = BATCH_SIZES.map((b) => (b === 1 ? "single" : `batch of ${b}`));
   const issue = (system: GasRow["system"]) => BATCH_SIZES.map((b) => r.gas.find((g) => g.system === system && g.operation === "issue" && g.batch === b)?.perDocument);
   writeFileSync(
-    "bench/results/peers-gas.svg",
+    path.join(RESULTS_DIR, "peers-gas.svg"),
     barChartSvg({
       title: "Gas per document anchored (receipt gasUsed / documents)",
       yLabel: "gas per document",
@@ -371,7 +377,7 @@ function writeCharts(r: PeersResult) {
   );
   const tp = (system: string) => BATCH_SIZES.map((b) => r.throughput.find((t) => t.system === system && t.batch === b)?.perSecond);
   writeFileSync(
-    "bench/results/peers-throughput.svg",
+    path.join(RESULTS_DIR, "peers-throughput.svg"),
     barChartSvg({
       title: "Documents anchored per second through each client library",
       yLabel: "documents / s",
@@ -386,7 +392,7 @@ function writeCharts(r: PeersResult) {
   );
   const variants = [...new Set(r.verification.map((v) => v.variant))];
   writeFileSync(
-    "bench/results/peers-verify.svg",
+    path.join(RESULTS_DIR, "peers-verify.svg"),
     barChartSvg({
       title: "Verification reads per second",
       yLabel: "reads / s",

@@ -9,7 +9,8 @@
  * Results: bench/results/service.json (this run), bench/results/service-runs.json (every run, a line each
  * on the page) and docs/service-benchmark.md. Not a test.
  *
- *   npm run bench:service    (PERMITS=2000 ISSUANCE_RUNS=3 WARMUP_PERMITS=1000 VERIFY_SECONDS=10 VERIFY_WORKERS=1 to change)
+ *   npm run bench:service    (PERMITS=2000 ISSUANCE_RUNS=3 WARMUP_PERMITS=1000 VERIFY_SECONDS=10 VERIFY_WORKERS=1 to change;
+ *                             RESULTS_DIR=/tmp/mine NO_DOCS=1 to leave the recorded results and the page as they are)
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
@@ -34,6 +35,9 @@ const WARMUP_PERMITS = Number(process.env.WARMUP_PERMITS ?? 1000);
 /** The service's default on this machine (one per core beyond the first, at most 4), unless set. */
 const VERIFY_WORKERS = Number(process.env.VERIFY_WORKERS ?? defaultVerifyWorkers(os.availableParallelism()));
 const sample = JSON.parse(readFileSync("test/sdk/document/fixtures/02-lk-export-orchids.json", "utf8"));
+/** Where this run's figures and the history go (RESULTS_DIR; default the recorded ones), and whether the docs page is rewritten (NO_DOCS=1: not). */
+const RESULTS_DIR = process.env.RESULTS_DIR ?? "bench/results";
+const WRITE_DOCS = process.env.NO_DOCS !== "1";
 
 async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "permit-bench-"));
@@ -190,8 +194,8 @@ async function main() {
         meanLatencyAt64Ms: +(64 / at64.requestsPerSecond * 1000).toFixed(1),
       },
     };
-    mkdirSync("bench/results", { recursive: true });
-    writeFileSync("bench/results/service.json", JSON.stringify(result, null, 2) + "\n");
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    writeFileSync(path.join(RESULTS_DIR, "service.json"), JSON.stringify(result, null, 2) + "\n");
     // Every run is kept in a short history: the machine's speed varies within a day as much as
     // between days, and one run alone does not say how this code fares here.
     const history = recordRun({
@@ -210,7 +214,7 @@ async function main() {
     };
     const row = (r: (typeof runs)[number]) =>
       `| ${r.offeredRate ? `≤ ${r.connections}` : r.connections} | ${r.offeredRate ? `${r.offeredRate.toLocaleString("en")}/s` : "as fast as it goes"} | ${r.generator} | ${r.requestsPerSecond.toLocaleString("en")} | ${r.p50ms} | ${r.p90ms} | ${r.p99ms} | ${r.errors + r.non2xx} | ${micros(r.cpuPerAnswer.mainMicros)} / ${micros(r.cpuPerAnswer.helpersMicros)} | ${r.loadGeneratorCores} |`;
-    writeFileSync(
+    if (WRITE_DOCS) writeFileSync(
       "docs/service-benchmark.md",
       `# Service benchmark (end to end)
 
@@ -354,13 +358,12 @@ type RunSummary = {
   verifyAt64: { answersPerSecond: number; p99ms: number };
   offered: { rate: number; answersPerSecond: number; p99ms: number }[];
 };
-const HISTORY = "bench/results/service-runs.json";
-
-/** Appends a run to the history file and returns the whole history. */
+/** Appends a run to the history file (in RESULTS_DIR) and returns the whole history. */
 function recordRun(run: RunSummary): RunSummary[] {
-  const history = existsSync(HISTORY) ? (JSON.parse(readFileSync(HISTORY, "utf8")) as RunSummary[]) : [];
+  const file = path.join(RESULTS_DIR, "service-runs.json");
+  const history = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as RunSummary[]) : [];
   history.push(run);
-  writeFileSync(HISTORY, JSON.stringify(history, null, 2) + "\n");
+  writeFileSync(file, JSON.stringify(history, null, 2) + "\n");
   return history;
 }
 
