@@ -24,11 +24,16 @@ type Common = { name: string; stateDir: string };
 const common = (o: Common) => ({ name: o.name, stateRoot: o.stateDir });
 
 /** The service's environment for a deployment: DEPLOYMENTS_DIR only when the record is not under ./deployments. */
+/** A word a POSIX shell reads back as is: quoted when it holds anything but letters, digits and `/._-:@=+,`. */
+export function shellWord(word: string): string {
+  return /^[\w/.\-:@=+,]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 export function serviceEnv(rpcUrl: string, name: string, deploymentsDir: string): string {
   const absolute = path.resolve(deploymentsDir);
   const relative = path.relative(process.cwd(), absolute);
   const shown = relative.startsWith("..") || path.isAbsolute(relative) ? absolute : relative || ".";
-  const dir = absolute === path.resolve("deployments") ? "" : ` DEPLOYMENTS_DIR=${shown}`;
+  const dir = absolute === path.resolve("deployments") ? "" : ` DEPLOYMENTS_DIR=${shellWord(shown)}`;
   return `RPC_URL=${rpcUrl} DEPLOYMENT=${name}${dir}`;
 }
 
@@ -54,13 +59,15 @@ export function registerNetworkCommands(program: Command): Command {
       if (r.resumed) {
         // A network that exists keeps what it was created with.
         const ignored = ["validators", "period", "gasLimit", "basePort", "chainId", "deploymentsDir"].filter((k) => cmd.getOptionValueSource(k) === "cli");
-        if (ignored.length) console.error(`note: network ${r.state.name} exists, so ${ignored.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} changed nothing; \`network reset --name ${r.state.name}\` first for a new one`);
+        const stateDir = o.stateDir === ".networks" ? "" : ` --state-dir ${shellWord(o.stateDir)}`;
+        if (ignored.length) console.error(`note: network ${r.state.name} exists, so ${ignored.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} changed nothing; \`network reset --name ${r.state.name}${stateDir}\` first for a new one`);
       }
       console.log(`network ${r.state.name} ${r.resumed ? "restarted" : "is up"}: chain ${r.state.chainId}, registry ${r.deployment.registry.address}`);
       r.rpcUrls.forEach((url, i) => console.log(`  node ${r.state.nodes.filter((n) => !n.removed)[i]?.index ?? i}  ${url}`));
       console.log(`deployment: ${r.deploymentFile}`);
       const keysFile = path.join(o.stateDir, r.state.name, "keys.json");
-      console.log(`service:    ${serviceEnv(r.rpcUrls[0]!, r.state.name, r.state.deploymentsDir)} OFFICER_KEYS_FILE=${keysFile} CONFIRMATIONS=2 KEYSTORE_PASSPHRASE='<12+ characters>' npm start`);
+      console.log(`service:    ${serviceEnv(r.rpcUrls[0]!, r.state.name, r.state.deploymentsDir)} OFFICER_KEYS_FILE=${shellWord(keysFile)} CONFIRMATIONS=2 KEYSTORE_PASSPHRASE=… npm start`);
+      console.log("            (KEYSTORE_PASSPHRASE: 12 or more characters of your own; it seals the officers' keys in the service's DATA_DIR)");
     });
 
   withCommon(network.command("status"))
@@ -117,7 +124,7 @@ export function registerNetworkCommands(program: Command): Command {
         admit[m[1]] = m[2] as `0x${string}`;
       }
       const r = await deployToRpc({ rpcUrl: o.rpcUrl, name: o.name, governancePrivateKey: key as `0x${string}`, admit, deploymentsDir: o.deploymentsDir });
-      console.log(`service: ${serviceEnv(o.rpcUrl, o.name, path.dirname(path.dirname(r.deploymentFile)))} KEYSTORE_PASSPHRASE='<12+ characters>' npm start`);
+      console.log(`service: ${serviceEnv(o.rpcUrl, o.name, path.dirname(path.dirname(r.deploymentFile)))} KEYSTORE_PASSPHRASE=… npm start`);
     });
 
   withCommon(network.command("down"))

@@ -31,9 +31,10 @@ export function repeatedFailures(label: string, log: ((line: string) => void) | 
   };
 }
 
-/** An error's first line: viem's `shortMessage` when it has one. */
+/** An error's first line: viem's `shortMessage` with its `details` (e.g. "HTTP request failed. (fetch failed)") when it has them. */
 function oneLine(err: unknown): string {
-  const e = err as { shortMessage?: unknown; message?: unknown } | null;
-  const text = typeof e?.shortMessage === "string" ? e.shortMessage : typeof e?.message === "string" ? e.message : String(err);
-  return text.split("\n")[0]!.trim();
+  const e = err as { shortMessage?: unknown; message?: unknown; details?: unknown } | null;
+  const first = (text: string) => text.split("\n")[0]!.trim();
+  if (typeof e?.shortMessage === "string") return typeof e.details === "string" && e.details ? `${first(e.shortMessage)} (${first(e.details)})` : first(e.shortMessage);
+  return first(typeof e?.message === "string" ? e.message : String(err));
 }

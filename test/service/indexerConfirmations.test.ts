@@ -69,4 +69,17 @@ describe("the indexer with CONFIRMATIONS=2", function () {
     expect(indexer.lastBlock).to.equal(issuedIn + 2n);
     expect((await svc.handle.chain.reader.permitState(permitId)).status).to.equal("ISSUED");
   });
+
+  it("waits, without failing, while the chain is shorter than CONFIRMATIONS", async () => {
+    const deep = await openStore({ kind: "sqlite", path: path.join(dir, "deep.db") });
+    try {
+      const patient = new Indexer({ store: deep, chain: svc.handle.chain, intervalMs: 60_000, confirmations: 1000 });
+      await patient.syncNow(); // no block has 1,000 confirmations yet: nothing is read, and nothing fails
+      expect(patient.lastSyncFailed).to.equal(false);
+      expect(await deep.getIndexerCursor("registry")).to.be.undefined;
+      expect(patient.lastBlock).to.equal(BigInt(svc.handle.chain.deployment.registry.blockNumber) - 1n);
+    } finally {
+      await deep.close();
+    }
+  });
 });

@@ -9,16 +9,19 @@ describe("the log of a loop's failures", () => {
     const down = await client.getBlockNumber().then(() => expect.fail("port 9 answered"), (e: unknown) => e as Error);
     expect(down.message.split("\n").length, "viem's message is a dump of several lines").to.be.above(2);
 
+    const { shortMessage, details } = down as Error & { shortMessage: string; details: string };
+    const line = `${shortMessage} (${details})`; // "HTTP request failed. (fetch failed)": what failed, and why
+    expect(details).to.be.a("string").and.not.equal("");
     const lines: string[] = [];
     let t = Date.parse("2026-12-04T10:00:00Z");
     const failures = repeatedFailures("indexer", (l) => lines.push(l), () => t);
     failures.succeeded(); // nothing failed: nothing to say
     for (let i = 0; i < 100; i++, t += 500) failures.failed(down); // 50 s of a chain that is down
-    expect(lines).to.deep.equal([`indexer: ${(down as { shortMessage?: string }).shortMessage}`]);
+    expect(lines).to.deep.equal([`indexer: ${line}`]);
     expect(lines[0]).to.not.contain("\n");
     t += 10_000;
     failures.failed(down);
-    expect(lines[1]).to.equal(`indexer: still failing (101 times since 2026-12-04T10:00:00.000Z): ${(down as { shortMessage?: string }).shortMessage}`);
+    expect(lines[1]).to.equal(`indexer: still failing (101 times since 2026-12-04T10:00:00.000Z): ${line}`);
     failures.failed(new Error("another reason\nwith details"));
     expect(lines[2]).to.equal("indexer: another reason");
     failures.succeeded();

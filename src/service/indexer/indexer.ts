@@ -123,8 +123,10 @@ export class Indexer {
       await store.setIndexerCursor(CURSOR, Number(to));
       from = to + 1n;
     }
-    // The store now holds every event up to here.
+    // The store now holds every event up to here (on a first run with nothing confirmed yet, up to
+    // the block before the registry's: there is nothing of it to hold before).
     const recorded = from - 1n;
+    if (recorded < 0n) return;
     this.lastBlockTime = (await chain.publicClient.getBlock({ blockNumber: recorded })).timestamp;
     this.lastBlock = recorded;
   }

@@ -56,7 +56,10 @@ export class OutboxWorker {
       let busy = false;
       this.#running = this.runOnce().then((anchored) => {
         busy = anchored > 0;
-        failures.succeeded();
+        // A run that found the chain unreachable re-queued its entries and returned; one that had
+        // nothing to send proves nothing: only an anchored batch says the outbox works again.
+        if (this.chainUnreachableSince) failures.failed(new Error(`the chain cannot be reached (since ${this.chainUnreachableSince.toISOString()}); the queued permits are sent once it answers`));
+        else if (anchored > 0) failures.succeeded();
       }, failures.failed);
       await this.#running;
       // After a run that anchored something, look again at once: a backlog drains back to back,

@@ -44,7 +44,8 @@ export async function exportAudit(db: SqlExecutor, q: AuditQuery): Promise<Audit
     rangeParams.push(q.to);
   }
   const and = range.map((r) => ` AND ${r}`).join("");
-  // Two parts, each on an index (country and time; permit): its officers' entries, then the others' about its permits.
+  // Two parts: its officers' entries (on the country and time index), then the others' about its
+  // permits (the country's permit ids, then the audit log's permit index).
   const rows = await db.all(
     `SELECT * FROM audit_log WHERE country = ?${and}
      UNION ALL
