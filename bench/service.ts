@@ -325,7 +325,9 @@ in a busier quarter of an hour both had rounds with a p99 over 180 ms. Built int
 (\`bench/experiments/helpers-serve-connections.patch\`: the service's thread accepts each connection paused
 and hands it to a helper, which answers POST /verify and passes every other request on to express over
 loopback), it spent 495 to 545 µs per answer against 555 to 589 µs for this code in 4 alternating rounds,
-on a machine then so busy that both had p99s over 360 ms, so its tail could not be judged. Not kept for now:
+on a machine then so busy that both had p99s over 360 ms, so its tail could not be judged; in 4 more alternating
+rounds an hour later it spent 527 to 663 µs against 612 to 674 µs, with a p99 of 12 to 463 ms against 19 to 354 ms
+(this code's best round: 19.1 ms at 2,000/s): less CPU, but no steadier tail. Not kept for now:
 a helper that dies takes its connections and the requests in flight on them with it (today the service's
 thread answers those), and the tests of that and of the pool's counters would need rewriting. The p99 goal
 at ${GOAL_RATE.toLocaleString("en")}/s needs more headroom than this machine gives: more cores than processes that want one, or
