@@ -304,8 +304,8 @@ second at this rate, seen with \`--trace-gc\`) hold its requests too. Tried at s
 this page measured offered rates): more or fewer helpers, a smaller or unbounded window per helper,
 \`--single-threaded-gc\`, other young-generation sizes, lower priority for the helpers. Tried at an offered
 rate and not kept: helpers that serve whole connections (a connection whose first request is POST /verify
-handed to a helper, which passes any other request on it back to the service; branch
-\`experiment/helpers-own-verify-connections\`). It spent about 6% less CPU per answer in all, but its p99 at
+handed to a helper, which passes any other request on it back to the service; its branch was
+not kept). It spent about 6% less CPU per answer in all, but its p99 at
 1,000/s offered was worse in each of 5 alternating rounds (57 to 167 ms against 33 to 60 ms): a connection
 pinned to one helper waits out that helper's pauses, where the shared queue sends the next request to the
 other helper. Nor kept: sending the requests given to a helper in one turn of the event loop as one message,
