@@ -27,6 +27,8 @@ export type AppDeps = {
   /** Where online verification reads (the service's mirror of the chain); the chain itself if absent. */
   verifyReader?: VerifyReader;
   outboxDepth: () => Promise<number>;
+  /** How far the indexer has recorded the chain's events (the mirror verifications and histories are read from). */
+  indexer?: () => { lastBlock?: bigint; lastSyncFailed: boolean };
   /** Static web pages (src/web), if built. */
   webDir?: string;
   /** Reads permits for POST /verify off the main thread (the read pool); on it when absent. */
@@ -57,7 +59,11 @@ export function createApp(deps: AppDeps): Express {
     handler(async (_req, res) => {
       try {
         const [head] = await Promise.all([deps.chain.publicClient.getBlockNumber(), deps.store.ping()]);
-        res.json({ status: "ok", chainId: deps.chain.chainId, headBlock: Number(head), outboxDepth: await deps.outboxDepth(), registry: deps.chain.deployment.registry.address });
+        const indexer = deps.indexer?.();
+        res.json({
+          status: "ok", chainId: deps.chain.chainId, headBlock: Number(head), outboxDepth: await deps.outboxDepth(), registry: deps.chain.deployment.registry.address,
+          ...(indexer && { indexedBlock: indexer.lastBlock === undefined ? null : Number(indexer.lastBlock), indexerFailing: indexer.lastSyncFailed }),
+        });
       } catch (err) {
         sendProblem(res, problem(503, `Not ready: ${(err as Error).message.split("\n")[0]}`));
       }

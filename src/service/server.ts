@@ -147,6 +147,7 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
       readPermit: readPool ? (input) => readPool.read(input) : undefined,
       trustList: () => trustList,
       outboxDepth: () => store.countOutbox("QUEUED"),
+      indexer: () => indexer,
       webDir: options.webDir,
       verifyRatePerMinute,
       log: { info: log, error: (m, ctx) => log(`! ${m} ${ctx?.err instanceof Error ? ctx.err.stack : ""}`) },

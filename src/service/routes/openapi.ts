@@ -82,7 +82,7 @@ export const openApiDocument = {
     },
   },
   paths: {
-    "/health": { get: { summary: "200 when the chain and the store answer", responses: { "200": { description: "chain id, head block, outbox depth" }, "503": problem } } },
+    "/health": { get: { summary: "200 when the chain and the store answer", responses: { "200": { description: "chain id, head block, outbox depth, the block the indexer has recorded up to and whether its last sync failed" }, "503": problem } } },
     "/permits": {
       post: {
         summary: "Issue a permit (or `{ permits: [...] }` for a batch); anchored by the outbox, PENDING until mined",

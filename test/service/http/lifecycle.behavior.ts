@@ -70,6 +70,11 @@ export function shouldRunTheLifecycle(startIt: () => Promise<TestService>): void
     expect(health.body).to.include({ status: "ok", chainId: 31337 });
     expect(health.body.headBlock).to.be.a("number").above(0);
     expect(health.body.outboxDepth).to.be.a("number");
+    // The indexer keeps up: with CONFIRMATIONS=1 it records up to the head block (within its 500 ms interval).
+    let now = health.body;
+    for (let i = 0; i < 30 && now.indexedBlock !== now.headBlock; i++) now = (await sleep(100), (await api.get("/api/v1/health")).body);
+    expect(now.indexerFailing).to.equal(false);
+    expect(now.indexedBlock).to.be.a("number").and.equal(now.headBlock);
   });
 
   describe("an export permit, from issue to use", () => {
