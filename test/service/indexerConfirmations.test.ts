@@ -12,7 +12,7 @@ import path from "node:path";
 import type { Hex } from "viem";
 import { Indexer } from "../../src/service/indexer/indexer";
 import { openStore, type Store } from "../../src/service/store";
-import { issueAndAnchor, sample, startTestService, type TestService } from "./http/harness";
+import { chainRpc, issueAndAnchor, sample, startTestService, type TestService } from "./http/harness";
 
 describe("the indexer with CONFIRMATIONS=2", function () {
   this.timeout(120_000);
@@ -21,12 +21,7 @@ describe("the indexer with CONFIRMATIONS=2", function () {
   let indexer: Indexer;
   const dir = mkdtempSync(path.join(os.tmpdir(), "permit-registry-indexer-"));
 
-  const rpc = async (method: string, params: unknown[] = []) => {
-    const res = await fetch(svc.handle.chain.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-    const body = (await res.json()) as { result?: unknown; error?: { message: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.message}`);
-    return body.result;
-  };
+  const rpc = (method: string, params: unknown[] = []) => chainRpc(svc, method, params);
   const head = async () => svc.handle.chain.publicClient.getBlockNumber({ cacheTime: 0 });
   const kinds = async (permitId: Hex) => (await store.listPermitEvents(permitId)).map((e) => e.kind);
 

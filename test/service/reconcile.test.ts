@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Hex } from "viem";
 import { decodeQrImage } from "../../src/sdk/qr";
-import { dumpLogsOnFailure, issueAndAnchor, issueBatchAndAnchor, sample, sleep, waitForStatus, type Api, type Credentials, type Doc, type TestService, startTestService } from "./http/harness";
+import { chainRpc, dumpLogsOnFailure, issueAndAnchor, issueBatchAndAnchor, sample, sleep, waitForStatus, type Api, type Credentials, type Doc, type TestService, startTestService } from "./http/harness";
 
 type History = { event: string; officer: string | null; txHash: Hex; blockNumber: number; data: Record<string, unknown> }[];
 
@@ -35,12 +35,7 @@ describe("start-up reconciliation: lifecycle steps the chain lost", function () 
     api = svc.api;
     c = svc.creds;
   };
-  const rpc = async (method: string, params: unknown[] = []) => {
-    const res = await fetch(svc!.handle.chain.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-    const body = (await res.json()) as { result?: unknown; error?: { message: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.message}`);
-    return body.result;
-  };
+  const rpc = (method: string, params: unknown[] = []) => chainRpc(svc!, method, params);
   const get = async (permitId: string, token = c.CH.issuer) => {
     const res = await api.get(`/api/v1/permits/${permitId}`, { token });
     expect(res.status, res.text).to.equal(200);

@@ -125,6 +125,14 @@ export async function startTestService(options: Omit<StartOptions, "log" | "fast
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A JSON-RPC call to the test service's chain (e.g. `evm_snapshot`, `evm_revert`, `evm_mine`); its result, or an error naming the method. */
+export async function chainRpc(svc: TestService, method: string, params: unknown[] = []): Promise<unknown> {
+  const res = await fetch(svc.handle.chain.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
+
 /** Polls GET /permits/{id} until its status is one of `statuses`; returns the permit. */
 export async function waitForStatus(api: Api, token: string, permitId: string, statuses: string | string[] = "ISSUED", timeoutMs = 20_000): Promise<any> {
   const wanted = Array.isArray(statuses) ? statuses : [statuses];
