@@ -23,12 +23,12 @@ const bigint = (value: string) => {
 type Common = { name: string; stateDir: string };
 const common = (o: Common) => ({ name: o.name, stateRoot: o.stateDir });
 
-/** The service's environment for a deployment: DEPLOYMENTS_DIR only when the record is not under ./deployments. */
 /** A word a POSIX shell reads back as is: quoted when it holds anything but letters, digits and `/._-:@=+,`. */
 export function shellWord(word: string): string {
   return /^[\w/.\-:@=+,]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The service's environment for a deployment: DEPLOYMENTS_DIR only when the record is not under ./deployments. */
 export function serviceEnv(rpcUrl: string, name: string, deploymentsDir: string): string {
   const absolute = path.resolve(deploymentsDir);
   const relative = path.relative(process.cwd(), absolute);
@@ -58,9 +58,9 @@ export function registerNetworkCommands(program: Command): Command {
       const r = await networkUp({ ...common(o), validators: o.validators, periodSeconds: o.period, gasLimit: o.gasLimit, basePort: o.basePort, chainId: o.chainId, deploymentsDir: o.deploymentsDir });
       if (r.resumed) {
         // A network that exists keeps what it was created with.
-        const ignored = ["validators", "period", "gasLimit", "basePort", "chainId", "deploymentsDir"].filter((k) => cmd.getOptionValueSource(k) === "cli");
+        const ignored = cmd.options.filter((opt) => !["name", "stateDir"].includes(opt.attributeName()) && cmd.getOptionValueSource(opt.attributeName()) === "cli").map((opt) => opt.long);
         const stateDir = o.stateDir === ".networks" ? "" : ` --state-dir ${shellWord(o.stateDir)}`;
-        if (ignored.length) console.error(`note: network ${r.state.name} exists, so ${ignored.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} changed nothing; \`network reset --name ${r.state.name}${stateDir}\` first for a new one`);
+        if (ignored.length) console.error(`note: network ${r.state.name} exists, so ${ignored.join(", ")} changed nothing; \`network reset --name ${r.state.name}${stateDir}\` first for a new one`);
       }
       console.log(`network ${r.state.name} ${r.resumed ? "restarted" : "is up"}: chain ${r.state.chainId}, registry ${r.deployment.registry.address}`);
       r.rpcUrls.forEach((url, i) => console.log(`  node ${r.state.nodes.filter((n) => !n.removed)[i]?.index ?? i}  ${url}`));
@@ -124,7 +124,7 @@ export function registerNetworkCommands(program: Command): Command {
         admit[m[1]] = m[2] as `0x${string}`;
       }
       const r = await deployToRpc({ rpcUrl: o.rpcUrl, name: o.name, governancePrivateKey: key as `0x${string}`, admit, deploymentsDir: o.deploymentsDir });
-      console.log(`service: ${serviceEnv(o.rpcUrl, o.name, path.dirname(path.dirname(r.deploymentFile)))} KEYSTORE_PASSPHRASE=… npm start`);
+      console.log(`service: ${serviceEnv(o.rpcUrl, o.name, o.deploymentsDir)} KEYSTORE_PASSPHRASE=… npm start`);
     });
 
   withCommon(network.command("down"))

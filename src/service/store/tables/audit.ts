@@ -2,6 +2,7 @@
 import type { Row, SqlExecutor, SqlParam } from "../driver";
 import { parseJsonOrNull, str, strOrNull, toNumber } from "../rows";
 import type { AuditQuery, AuditRecord, NewAuditEntry } from "../types";
+import { INVOLVING } from "./permits";
 
 const toRecord = (r: Row): AuditRecord => ({
   id: toNumber(r.id),
@@ -50,7 +51,7 @@ export async function exportAudit(db: SqlExecutor, q: AuditQuery): Promise<Audit
     `SELECT * FROM audit_log WHERE country = ?${and}
      UNION ALL
      SELECT * FROM audit_log WHERE (country IS NULL OR country <> ?)
-       AND permit_id IN (SELECT permit_id FROM permits WHERE issuing_country = ? OR exporting_country = ? OR importing_country = ?)${and}
+       AND permit_id IN (SELECT permit_id FROM permits WHERE ${INVOLVING})${and}
      ORDER BY id`,
     [q.country, ...rangeParams, q.country, q.country, q.country, q.country, ...rangeParams],
   );

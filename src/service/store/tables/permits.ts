@@ -133,7 +133,8 @@ function decodeCursor(cursor: string): [string, string] {
 }
 
 /** Permits a country issued, exports or imports (its code three times as parameters). */
-const INVOLVING = "(issuing_country = ? OR exporting_country = ? OR importing_country = ?)";
+/** A permit this country issued, exports or imports (three parameters, the country each time). */
+export const INVOLVING = "(issuing_country = ? OR exporting_country = ? OR importing_country = ?)";
 
 export async function listPermits(db: SqlExecutor, filter: ListPermitsFilter = {}): Promise<PermitPage> {
   const where: string[] = [];
