@@ -4,6 +4,7 @@ import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { renderQrPng, renderQrSvg } from "../../sdk/qr";
 import { ConflictError, InvalidRequestError, PayloadTooLargeError } from "../http/errors";
+import { problem, toProblem } from "../http/problem";
 import { renderPermitPdf } from "../pdf";
 import type { PermitService } from "../domain/permits";
 import type { PermitView } from "../domain/views";
@@ -98,7 +99,6 @@ export function permitRoutes(deps: { permits: PermitService; store: Store; logEr
           const list = (req.body as { permits: unknown[] }).permits;
           if (list.length === 0) throw new InvalidRequestError("`permits` is empty.");
           if (list.length > MAX_BATCH) throw new PayloadTooLargeError(undefined, { details: `At most ${MAX_BATCH} permits per request.` } as never);
-          const { problem, toProblem } = await import("../http/problem");
           const results = [];
           for (const [i, r] of (await permits.issueMany(officer, list)).entries()) {
             if (r.ok) {

@@ -2,7 +2,9 @@
  * Idempotent retries over HTTP: the same Idempotency-Key with the same body answers the stored
  * response (marked Idempotent-Replayed) and issues one permit; with another body it is a 409.
  */
+import Database from "better-sqlite3";
 import { expect } from "chai";
+import path from "node:path";
 import { dumpLogsOnFailure, expectHonestStatuses, expectProblem, sample, startTestService, waitForStatus, type Api, type Credentials, type TestService } from "./harness";
 
 describe("REST API idempotent retries", function () {
@@ -108,6 +110,36 @@ describe("REST API idempotent retries", function () {
     const retry = await issue(c.CH.issuer, doc, "concurrent-1");
     expect(retry.status).to.equal(201);
     expect(retry.headers.get("idempotent-replayed")).to.equal("true");
+  });
+
+  it("a batch with an item the store refused unexpectedly is not kept: retried with the same key, that item is issued and the others are not issued twice", async () => {
+    const permits = [sample("chExportPythonSkins"), sample("chExportPythonSkins"), sample("chExportPythonSkins")];
+    const refused = permits[1].permitNumber;
+    // A real fault in the service's own database: it refuses to store this one permit.
+    const db = new Database(path.join(svc.dataDir, "registry.sqlite"));
+    db.exec(`CREATE TRIGGER test_refuse_one BEFORE INSERT ON permits WHEN NEW.permit_number = '${refused}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    let first;
+    try {
+      first = await issue(c.CH.issuer, { permits }, "batch-fault");
+    } finally {
+      db.exec("DROP TRIGGER test_refuse_one");
+      db.close();
+    }
+    expect(first.status, first.text).to.equal(207);
+    expect(first.body.results.map((r: { status: number }) => r.status)).to.deep.equal([201, 500, 201]);
+    expect(first.body.results[1].problem.detail).to.match(/not stored/);
+    expect(svc.logs.join("\n")).to.match(/item 1 of a batch failed unexpectedly/);
+    expect(await permitsNumbered(refused)).to.deep.equal([]);
+
+    const retry = await issue(c.CH.issuer, { permits }, "batch-fault");
+    expect(retry.headers.get("idempotent-replayed")).to.equal(null);
+    expect(retry.body.results.map((r: { status: number }) => r.status)).to.deep.equal([409, 201, 409]);
+    for (const p of permits) expect(await permitsNumbered(p.permitNumber)).to.have.length(1);
+    await waitForStatus(api, c.CH.issuer, retry.body.results[1].permit.permitId, "ISSUED");
+    // That answer had no unexpected failure: it is kept.
+    const again = await issue(c.CH.issuer, { permits }, "batch-fault");
+    expect(again.headers.get("idempotent-replayed")).to.equal("true");
+    expect(again.body).to.deep.equal(retry.body);
   });
 
   it("every answer above is honest", () => {

@@ -132,7 +132,6 @@ function decodeCursor(cursor: string): [string, string] {
   throw new InvalidCursorError(cursor);
 }
 
-/** Permits a country issued, exports or imports (its code three times as parameters). */
 /** A permit this country issued, exports or imports (three parameters, the country each time). */
 export const INVOLVING = "(issuing_country = ? OR exporting_country = ? OR importing_country = ?)";
 
