@@ -2,6 +2,7 @@
 /** The `permit-registry` command. */
 import { Command } from "commander";
 import { registerRegistryCommands } from "./commands";
+import { endQuietlyOnClosedPipe, usageErrorsExit2 } from "./lib/run";
 import { registerStartCommand } from "./start";
 
 export function buildProgram(): Command {
@@ -15,10 +16,13 @@ export function buildProgram(): Command {
   } catch {
     // network commands not available in this build
   }
-  return program;
+  // An unknown command (or a bad option before it) is a usage error, exit 2; `start` and
+  // `network …` keep their own exit codes (docs/cli.md).
+  return usageErrorsExit2(program, { subcommands: false });
 }
 
 if (require.main === module) {
+  endQuietlyOnClosedPipe();
   buildProgram().parseAsync(process.argv).catch((err) => {
     console.error((err as Error).message);
     process.exit(1);

@@ -50,6 +50,11 @@ export function createApp(deps: AppDeps): Express {
   app.set("trust proxy", "loopback");
   app.use(requestId());
   app.use(express.json({ limit: JSON_LIMIT_BYTES }));
+  // An empty body is no body (express.json reads it as `{}`): the routes then say it is missing.
+  app.use((req, _res, next) => {
+    if (req.headers["content-length"] === "0") req.body = undefined;
+    next();
+  });
   app.use(auditTrail(deps.store, (m) => deps.log.error(m)));
 
   app.get("/openapi.json", (_req, res) => void res.json(openApiDocument));

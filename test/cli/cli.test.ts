@@ -3,7 +3,7 @@
  * on a free port, and the CLI run as a child process against it, the way an officer runs it.
  */
 import { expect } from "chai";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -37,6 +37,32 @@ describe("permit-registry CLI", function () {
     });
   }
   const explain = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+  /** Runs the CLI with its stdout a pipe whose reader has already gone, as `permit-registry … | head -1` once head exits. */
+  function cliIntoClosedPipe(args: string[], env: Record<string, string> = {}): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(TS_NODE, ["--transpile-only", MAIN, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, PERMIT_REGISTRY_URL: service.url, DATA_DIR: tmp, NO_COLOR: "1", PERMIT_REGISTRY_TOKEN: "", ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      child.stdout.destroy();
+      let stderr = "";
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code: code ?? 1, stdout: "", stderr }));
+    });
+  }
+
+  /** The permit's QR code as the service serves it in SVG, saved under `name`. */
+  async function qrSvgOf(permitId: string, name: string): Promise<string> {
+    const creds = JSON.parse(readFileSync(path.join(tmp, "demo-credentials.json"), "utf8"));
+    const res = await fetch(`${service.url}/api/v1/permits/${permitId}/qr.svg`, { headers: { authorization: `Bearer ${creds.CH.issuer}` } });
+    expect(res.status).to.equal(200);
+    const file = path.join(tmp, name);
+    writeFileSync(file, await res.text());
+    return file;
+  }
 
   function writeDoc(name: string, fixture: string, change: (doc: Record<string, unknown>) => void = () => {}): string {
     const doc = JSON.parse(readFileSync(path.join(FIXTURES, fixture), "utf8")) as Record<string, unknown>;
@@ -218,6 +244,82 @@ describe("permit-registry CLI", function () {
 
     expect(unreachable.code, explain(unreachable)).to.equal(2);
     expect(unreachable.stderr).to.include(`Could not reach the registry service at http://127.0.0.1:${port}`).and.include("ECONNREFUSED").and.include("npm start");
+  });
+
+  it("refuses an unknown command as a usage error: exit 2, like an unknown option", async () => {
+    const [audit, list, unknownOption] = await Promise.all([cli(["audit"]), cli(["list", "--as", "CH:issuer"]), cli(["status", "--bogus"])]);
+    for (const r of [audit, list, unknownOption]) expect(r.code, explain(r)).to.equal(2);
+    expect(audit.stderr).to.include("unknown command 'audit'");
+    expect(list.stderr).to.include("unknown command 'list'");
+  });
+
+  it("ends quietly, with the command's own exit code, when the reader of its output goes away (| head -1)", async () => {
+    const [officers, status, report] = await Promise.all([
+      cliIntoClosedPipe(["officers", "list", "--all", "--as", "CH:admin"]),
+      cliIntoClosedPipe(["status", ids.skins!, "--json", "--as", "CH:issuer"]),
+      cliIntoClosedPipe(["report", "annual", "--year", "2026", "--format", "csv", "--as", "CH:issuer"]),
+    ]);
+    for (const r of [officers, status, report]) {
+      expect(r.code, explain(r)).to.equal(0);
+      expect(r.stderr, explain(r)).not.to.include("EPIPE").and.not.match(/^\s+at /m);
+    }
+  });
+
+  it("refuses the service's own SVG QR code (by name or by content) with exit 2 and points to the PNG or the QR text", async () => {
+    const named = await qrSvgOf(ids.skins!, "p.svg");
+    const unnamed = await qrSvgOf(ids.skins!, "qr-code");
+    const [byName, byContent] = await Promise.all([cli(["verify", named]), cli(["verify", unnamed, "--json"])]);
+    for (const r of [byName, byContent]) {
+      expect(r.code, explain(r)).to.equal(2);
+      expect(r.stderr).to.include("is an SVG image").and.include("qr.png").and.include("QR text");
+      expect(r.stdout).not.to.include("MALFORMED");
+    }
+  });
+
+  it("refuses a negative quantity on --line: it must be zero or more", async () => {
+    const r = await cli(["endorse", ids.skins!, "--line", "1=-3", "--as", "CH:customs"]);
+    expect(r.code, explain(r)).to.equal(2);
+    expect(r.stderr).to.include("the quantity on line 1 must be zero or more");
+  });
+
+  it("takes a permit number where a permit id goes: exact, within the caller's country, its own country's first, ambiguous otherwise", async () => {
+    const number = "LK/DWC/2026/2005";
+    const lk = writeDoc("orchids-2005.json", "02-lk-export-orchids.json", (d) => (d.permitNumber = number)); // LK → CH
+    const no = writeDoc("timber-2005.json", "06-no-export-timber.json", (d) => (d.permitNumber = number)); // NO → CH
+    const ch = writeDoc("skins-2005.json", "01-ch-export-python-skins.json", (d) => (d.permitNumber = number)); // CH → JP
+    const issued = await Promise.all([cli(["issue", lk, "--as", "LK:issuer", "--wait", "--json"]), cli(["issue", no, "--as", "NO:issuer", "--wait", "--json"])]);
+    for (const r of issued) expect(r.code, explain(r)).to.equal(0);
+    const [lkId, noId] = issued.map((r) => JSON.parse(r.stdout).permits[0].permitId as string);
+
+    const [byLk, endorsed, byCh, wrongCase, partial, byJp] = await Promise.all([
+      cli(["status", number, "--as", "LK:issuer", "--json"]),
+      cli(["endorse", number, "--line", "1=1", "--as", "LK:customs", "--json"]),
+      cli(["status", number, "--as", "CH:customs"]),
+      cli(["status", number.toLowerCase(), "--as", "LK:issuer"]),
+      cli(["status", number.slice(0, -1), "--as", "LK:issuer"]),
+      cli(["status", number, "--as", "JP:customs"]),
+    ]);
+    expect(byLk.code, explain(byLk)).to.equal(0);
+    expect(JSON.parse(byLk.stdout)).to.include({ permitId: lkId, permitNumber: number, issuingCountry: "LK" });
+    expect(endorsed.code, explain(endorsed)).to.equal(0);
+    expect(JSON.parse(endorsed.stdout)).to.include({ permitId: lkId, status: "ENDORSED" });
+    // CH imports both and issued neither: it must say which.
+    expect(byCh.code, explain(byCh)).to.equal(2);
+    expect(byCh.stderr).to.include(`Permit number ${number} is ambiguous`).and.include(lkId).and.include(noId).and.include("Give the permit id");
+    for (const r of [wrongCase, partial, byJp]) {
+      expect(r.code, explain(r)).to.equal(1);
+      expect(r.stderr).to.include("No permit numbered");
+    }
+
+    // Once CH issues a permit under the same number, that is the one CH means.
+    const own = await cli(["issue", ch, "--as", "CH:issuer", "--wait", "--json"]);
+    expect(own.code, explain(own)).to.equal(0);
+    const chId = JSON.parse(own.stdout).permits[0].permitId as string;
+    const [byChAgain, cancelled] = await Promise.all([cli(["status", number, "--as", "CH:customs"]), cli(["cancel", number, "--reason", "WRONGLY_ISSUED", "--as", "CH:issuer", "--json"])]);
+    expect(byChAgain.code, explain(byChAgain)).to.equal(0);
+    expect(byChAgain.stdout).to.include(chId).and.include("issued by CH");
+    expect(cancelled.code, explain(cancelled)).to.equal(0);
+    expect(JSON.parse(cancelled.stdout)).to.include({ permitId: chId, status: "CANCELLED" });
   });
 });
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { readInput } from "../../src/cli/commands/verify";
 import { loadDocuments } from "../../src/cli/commands/issue";
 import { resolveToken } from "../../src/cli/lib/connection";
-import { ApiProblemError, EXIT, exitCodeOf, OutcomeError, ServiceUnreachableError, UsageError } from "../../src/cli/lib/errors";
+import { AmbiguousPermitNumberError, ApiProblemError, EXIT, exitCodeOf, OutcomeError, PermitNumberNotFoundError, ServiceUnreachableError, UsageError } from "../../src/cli/lib/errors";
 import { collectLine } from "../../src/cli/lib/options";
 import { describeProblem, table } from "../../src/cli/lib/output";
 
@@ -55,7 +55,9 @@ describe("CLI helpers", () => {
       { line: 1, quantity: 100 },
       { line: 2, quantity: 14.5 },
     ]);
-    for (const bad of ["1", "x=1", "1=-2", "1=1e3"]) expect(() => collectLine(bad)).to.throw(/LINE=QUANTITY/);
+    for (const bad of ["1", "x=1", "1=1e3", "=-2"]) expect(() => collectLine(bad)).to.throw(/LINE=QUANTITY/);
+    expect(() => collectLine("1=-2")).to.throw("the quantity on line 1 must be zero or more");
+    expect(() => collectLine(" 3 = -0.5 ")).to.throw("the quantity on line 3 must be zero or more");
   });
 
   it("tells an image file from a text file and from QR text", () => {
@@ -74,6 +76,25 @@ describe("CLI helpers", () => {
     const webpNamedPng = path.join(dir, "screenshot.png");
     writeFileSync(webpNamedPng, Buffer.from("RIFF\x10\x00\x00\x00WEBPVP8 ", "latin1"));
     expect(() => readInput(webpNamedPng)).to.throw(UsageError, "Save or convert it as PNG or JPEG");
+  });
+
+  it("refuses an SVG, found by its name or its content, and points to the PNG or the QR text", () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 29 29"><path d="M0 0h7v7H0z"/></svg>';
+    const files = {
+      "qr.svg": "PR1:ABC", // the name is enough
+      "qr.SVG": svg,
+      "qr.txt": `\uFEFF \n\t${svg}`, // BOM and whitespace first
+      "qr-xml": `<?xml version="1.0" encoding="UTF-8"?>\n${svg}`,
+    };
+    for (const [name, content] of Object.entries(files)) {
+      const file = path.join(dir, name);
+      writeFileSync(file, content);
+      expect(() => readInput(file), name).to.throw(UsageError, "is an SVG image").with.property("shortMessage").that.includes("qr.png");
+    }
+    expect(() => readInput(path.join(dir, "missing.svg"))).to.throw(UsageError, "No such image file");
+    const notSvg = path.join(dir, "svg-mention.txt");
+    writeFileSync(notSvg, "PR1:<svg>");
+    expect(readInput(notSvg)).to.deep.equal({ kind: "text", text: "PR1:<svg>" });
   });
 
   it("reads one document, an array, or { permits } per file", () => {
@@ -98,5 +119,8 @@ describe("CLI helpers", () => {
     expect(exitCodeOf(new OutcomeError("failed"))).to.equal(EXIT.REFUSED);
     expect(exitCodeOf(new UsageError("bad"))).to.equal(EXIT.USAGE);
     expect(exitCodeOf(new ServiceUnreachableError("http://127.0.0.1:1", new Error("x")))).to.equal(EXIT.USAGE);
+    // An unknown permit number is refused like an unknown id (404); an ambiguous one needs the id instead.
+    expect(exitCodeOf(new PermitNumberNotFoundError("CH-1"))).to.equal(EXIT.REFUSED);
+    expect(exitCodeOf(new AmbiguousPermitNumberError("CH-1", [], "JP"))).to.equal(EXIT.USAGE);
   });
 });

@@ -5,10 +5,20 @@ import { apiClientFrom, withConnection, type ConnectionOptions } from "../lib/co
 import { UsageError } from "../lib/errors";
 import { collectLine } from "../lib/options";
 import { printJson } from "../lib/output";
+import { resolvePermitRef } from "../lib/permitRef";
 import { action } from "../lib/run";
 import { formatPermit, type PermitView } from "./permitView";
 
 type Json = { json?: boolean };
+
+const PERMIT_ARGUMENT = ["<permit>", "permit id (0x…) or permit number"] as const;
+
+/** Sends a step to `/permits/{id}/<step>` for the permit named by id or number. */
+async function step(opts: ConnectionOptions, permit: string, path: string, body?: unknown): Promise<PermitView> {
+  const api = apiClientFrom(opts);
+  const permitId = await resolvePermitRef(api, permit);
+  return (await api.post<PermitView>(`/permits/${encodeURIComponent(permitId)}/${path}`, body)).body;
+}
 
 /** The contract's cancel reasons (kept literal so the CLI starts without loading viem; the types keep it complete). */
 const CANCEL_REASONS = ["LOST", "STOLEN", "DAMAGED", "WRONGLY_ISSUED", "WITHDRAWN", "OTHER"] as const satisfies readonly CancelReason[];
@@ -26,37 +36,34 @@ export function registerLifecycleCommands(program: Command): void {
     program
       .command("endorse")
       .description("customs of the exporting country: endorse the export with the quantities that left")
-      .argument("<id>", "permit id"),
+      .argument(...PERMIT_ARGUMENT),
   )
     .option("--line <line=quantity>", "quantity exported on a line, e.g. --line 1=100 --line 2=14.5 (repeat; lines not given export 0)", collectLine)
     .option("--transport-document <ref>", "bill of lading / air waybill number")
     .option("--port <port>", "port of export")
     .option("--json", "the updated record as JSON")
     .action(
-      action(async (id: string, opts: ConnectionOptions & Json & { line?: { line: number; quantity: number }[]; transportDocument?: string; port?: string }) => {
+      action(async (permit: string, opts: ConnectionOptions & Json & { line?: { line: number; quantity: number }[]; transportDocument?: string; port?: string }) => {
         if (!opts.line?.length) throw new UsageError("Give the exported quantities: --line 1=100 [--line 2=14.5 ...].");
         const body = { items: opts.line, transportDocument: opts.transportDocument, port: opts.port };
-        const { body: view } = await apiClientFrom(opts).post<PermitView>(`/permits/${encodeURIComponent(id)}/endorsements`, body);
-        answer(view, opts, "endorsed");
+        answer(await step(opts, permit, "endorsements", body), opts, "endorsed");
       }),
     );
 
-  withConnection(program.command("use").description("an officer of the importing country accepts the import: the permit is used").argument("<id>", "permit id"))
+  withConnection(program.command("use").description("an officer of the importing country accepts the import: the permit is used").argument(...PERMIT_ARGUMENT))
     .option("--json", "the updated record as JSON")
     .action(
-      action(async (id: string, opts: ConnectionOptions & Json) => {
-        const { body: view } = await apiClientFrom(opts).post<PermitView>(`/permits/${encodeURIComponent(id)}/use`);
-        answer(view, opts, "used");
+      action(async (permit: string, opts: ConnectionOptions & Json) => {
+        answer(await step(opts, permit, "use"), opts, "used");
       }),
     );
 
-  withConnection(program.command("cancel").description("an issuer of the issuing country cancels the permit").argument("<id>", "permit id"))
+  withConnection(program.command("cancel").description("an issuer of the issuing country cancels the permit").argument(...PERMIT_ARGUMENT))
     .addOption(new Option("--reason <reason>", "why").choices(CANCEL_REASONS).makeOptionMandatory())
     .option("--json", "the updated record as JSON")
     .action(
-      action(async (id: string, opts: ConnectionOptions & Json & { reason: string }) => {
-        const { body: view } = await apiClientFrom(opts).post<PermitView>(`/permits/${encodeURIComponent(id)}/cancel`, { reason: opts.reason });
-        answer(view, opts, "cancelled");
+      action(async (permit: string, opts: ConnectionOptions & Json & { reason: string }) => {
+        answer(await step(opts, permit, "cancel", { reason: opts.reason }), opts, "cancelled");
       }),
     );
 }

@@ -46,8 +46,19 @@ const OTHER_IMAGE_MAGIC: number[][] = [
   [0x49, 0x49, 0x2a, 0x00], // TIFF, little-endian
   [0x4d, 0x4d, 0x00, 0x2a], // TIFF, big-endian
 ];
-const IMAGE_EXT = /\.(png|jpe?g|gif|bmp|webp|tiff?|heic)$/i;
+const IMAGE_EXT = /\.(png|jpe?g|gif|bmp|webp|tiff?|heic|svgz?)$/i;
 const startsWith = (bytes: Uint8Array, magics: number[][]) => magics.some((m) => m.every((b, i) => bytes[i] === b));
+/**
+ * An SVG (such as the service's own `…/qr.svg`): XML text, which would otherwise be read as QR
+ * text and answered MALFORMED. The decoder reads pixels, and the CLI carries no rasteriser.
+ */
+const isSvg = (bytes: Uint8Array, name: string) =>
+  /\.svgz?$/i.test(name) || /^\uFEFF?\s*<(\?xml|svg)[\s>]/i.test(Buffer.from(bytes.subarray(0, 512)).toString("utf8"));
+
+const svgRefused = (what: string) =>
+  new UsageError(
+    `${what} is an SVG image, and a QR code is read only from PNG or JPEG. Use the permit's PNG QR code (…/api/v1/permits/{id}/qr.png rather than qr.svg) or give the QR text (PR1:…) instead.`,
+  );
 
 export function registerVerifyCommand(program: Command): void {
   withConnection(
@@ -74,10 +85,15 @@ export function registerVerifyCommand(program: Command): void {
 }
 
 export function readInput(raw: string): Input {
-  if (raw === "-") return { kind: "text", text: readFileSync(0, "utf8").trim() };
+  if (raw === "-") {
+    const bytes = new Uint8Array(readFileSync(0));
+    if (isSvg(bytes, "")) throw svgRefused("stdin");
+    return { kind: "text", text: Buffer.from(bytes).toString("utf8").trim() };
+  }
   if (existsSync(raw) && statSync(raw).isFile()) {
     const bytes = new Uint8Array(readFileSync(raw));
     if (startsWith(bytes, READABLE_IMAGE_MAGIC)) return { kind: "image", bytes, name: raw };
+    if (isSvg(bytes, raw)) throw svgRefused(raw);
     if (startsWith(bytes, OTHER_IMAGE_MAGIC) || IMAGE_EXT.test(raw)) {
       throw new UsageError(`${raw} is not a PNG or JPEG image, the formats a QR code is read from. Save or convert it as PNG or JPEG, or give the QR text instead.`);
     }

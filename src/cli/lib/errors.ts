@@ -75,10 +75,43 @@ export class OutcomeError extends PermitRegistryError {
   }
 }
 
-export type CliErrorType = UsageError | ServiceUnreachableError | ApiProblemError | ChainConnectionError | OutcomeError;
+/** No permit the caller's country may see has this number → exit 1, as a 404 for an unknown id. */
+export class PermitNumberNotFoundError extends PermitRegistryError {
+  override readonly name = "PermitNumberNotFoundError" as const;
+  readonly permitNumber: string;
+  constructor(permitNumber: string) {
+    super(`No permit numbered ${permitNumber} among the permits your country issued, exports or imports.`, {
+      details: "Permit numbers are matched exactly, capitals and all; a permit id is 0x and 64 hex digits.",
+      meta: { permitNumber },
+    });
+    this.permitNumber = permitNumber;
+  }
+}
+
+/** A permit as the number search lists it (GET /permits). */
+export type PermitSummary = { permitId: string; permitNumber: string; issuingCountry: string; exportingCountry: string | null; importingCountry: string | null; status: string };
+
+/** Several countries' permits have this number and none is the caller's country's → exit 2: give the id. */
+export class AmbiguousPermitNumberError extends PermitRegistryError {
+  override readonly name = "AmbiguousPermitNumberError" as const;
+  readonly permitNumber: string;
+  readonly candidates: PermitSummary[];
+  constructor(permitNumber: string, candidates: PermitSummary[], callerCountry: string) {
+    const rows = candidates.map((p) => `  ${p.permitId}  issued by ${p.issuingCountry} (${p.exportingCountry ?? "?"} → ${p.importingCountry ?? "?"}), ${p.status}`);
+    super(`Permit number ${permitNumber} is ambiguous: ${candidates.length} permits have it, none issued by ${callerCountry}.`, {
+      details: `${rows.join("\n")}\nGive the permit id instead.`,
+      meta: { permitNumber, permitIds: candidates.map((p) => p.permitId) },
+    });
+    this.permitNumber = permitNumber;
+    this.candidates = candidates;
+  }
+}
+
+export type CliErrorType =
+  | UsageError | ServiceUnreachableError | ApiProblemError | ChainConnectionError | OutcomeError | PermitNumberNotFoundError | AmbiguousPermitNumberError;
 
 export function exitCodeOf(err: unknown): number {
-  if (err instanceof ApiProblemError || err instanceof OutcomeError) return EXIT.REFUSED;
+  if (err instanceof ApiProblemError || err instanceof OutcomeError || err instanceof PermitNumberNotFoundError) return EXIT.REFUSED;
   return EXIT.USAGE;
 }
 

@@ -12,6 +12,8 @@ export const integer = (what: string, min: number, max = Number.MAX_SAFE_INTEGER
 /** `--line 1=100 --line 2=14.5` → [{ line: 1, quantity: 100 }, { line: 2, quantity: 14.5 }]. */
 export function collectLine(value: string, previous: { line: number; quantity: number }[] = []) {
   const m = /^\s*(\d+)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
+  const negative = m ? undefined : /^\s*(\d+)\s*=\s*-\s*\d+(?:\.\d+)?\s*$/.exec(value);
+  if (negative) throw new InvalidArgumentError(`"${value}": the quantity on line ${negative[1]} must be zero or more, e.g. ${negative[1]}=100 or ${negative[1]}=0.`);
   if (!m) throw new InvalidArgumentError(`"${value}" must be LINE=QUANTITY, e.g. 1=100 or 2=14.5.`);
   return [...previous, { line: Number(m[1]), quantity: Number(m[2]) }];
 }

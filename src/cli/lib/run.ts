@@ -1,5 +1,8 @@
-/** Wiring shared by every command: the action wrapper (errors → message + exit code) and usage errors → exit 2. */
-import type { Command } from "commander";
+/**
+ * Wiring shared by every command: the action wrapper (errors → message + exit code), usage errors
+ * → exit 2, and a reader that closes the pipe early (`| head`) ending output quietly.
+ */
+import type { Command, CommanderError } from "commander";
 import { EXIT, exitCodeOf } from "./errors";
 import { printError } from "./output";
 
@@ -20,11 +23,28 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
   };
 }
 
-/** Commander's own usage errors (unknown option, missing argument, bad choice) exit 2, not 1; help exits 0. */
-export function usageErrorsExit2(command: Command): Command {
-  command.exitOverride((err) => {
+/**
+ * Commander's own usage errors (unknown command or option, missing argument, bad choice) exit 2,
+ * not 1; help exits 0. `subcommands: false` leaves the commands under `command` as they are.
+ */
+export function usageErrorsExit2(command: Command, { subcommands = true }: { subcommands?: boolean } = {}): Command {
+  command.exitOverride((err: CommanderError) => {
     process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE);
   });
-  for (const sub of command.commands) usageErrorsExit2(sub);
+  if (subcommands) for (const sub of command.commands) usageErrorsExit2(sub);
   return command;
+}
+
+/**
+ * When the reader of our output goes away (`permit-registry officers list | head -1`), a write
+ * fails with EPIPE; unhandled, Node prints it with a stack trace. Like `cat` or `ls`, say nothing:
+ * the rest of the output is dropped and the command ends with its own exit code. Other write
+ * errors (a full disk) stay loud.
+ */
+export function endQuietlyOnClosedPipe(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPIPE") throw err;
+    });
+  }
 }

@@ -51,7 +51,12 @@ export class OfficerService {
    * fails (the chain unreachable: a 503), removing the same officer again finishes it on chain;
    * only an officer gone from the chain as well is "not found".
    */
-  async remove(admin: OfficerRecord, officerId: string): Promise<OfficerView> {
+  /**
+   * Removes an officer: the token stops working at once, then the role is revoked on chain.
+   * `unanchoredPermits`: the permits the officer issued that were still waiting to be anchored;
+   * they are not anchored (they end FAILED, saying why) and must be issued again by another issuer.
+   */
+  async remove(admin: OfficerRecord, officerId: string): Promise<OfficerView & { unanchoredPermits: number }> {
     requireRole(admin, "ADMIN", "remove officers");
     const officer = await this.deps.store.getOfficer(officerId);
     if (!officer) throw new NotFoundError(`No active officer ${officerId}.`);
@@ -59,6 +64,7 @@ export class OfficerService {
     if (officer.role === "ADMIN") throw new ForbiddenError("An authority admin is changed by governance, not removed here.");
     const removed = officer.active ? await this.deps.store.removeOfficer(officerId) : officer; // the token stops working now
     this.deps.accounts.forget(officerId);
+    const unanchored = officer.role === "ISSUER" ? await this.#unanchoredPermits(officerId) : 0;
     const adminAccount = await this.deps.accounts.account(admin);
     try {
       await this.deps.chain.serialised(adminAccount, (c) => c.removeOfficer(officer.address));
@@ -66,7 +72,18 @@ export class OfficerService {
       if (!officer.active && causedBy(err, "OfficerNotFoundError")) throw new NotFoundError(`No active officer ${officerId}.`, { cause: err });
       throw err;
     }
-    return officerView(removed);
+    return { ...officerView(removed), unanchoredPermits: unanchored };
+  }
+
+  async #unanchoredPermits(officerId: string): Promise<number> {
+    let count = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.store.listPermits({ issuerOfficerId: officerId, status: "PENDING", limit: 500, cursor });
+      count += page.items.length;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return count;
   }
 
   async list(admin: OfficerRecord, includeRemoved = false): Promise<OfficerView[]> {
@@ -80,9 +97,7 @@ export class OfficerService {
     const balance = await publicClient.getBalance({ address: from.address });
     const amount = balance / 20n;
     if (amount === 0n) return;
-    await this.deps.chain.serialised(from, async (c) => {
-      const wallet = (c as unknown as { walletClient?: unknown }).walletClient;
-      void wallet;
+    await this.deps.chain.serialised(from, async () => {
       const { createWalletClient, http } = await import("viem");
       const w = createWalletClient({ account: from, transport: http(this.deps.chain.rpcUrl) });
       const hash = await w.sendTransaction({ to, value: amount, chain: null });

@@ -14,7 +14,7 @@ import {
   type PermitRecord as ChainRecord,
 } from "../../sdk/chain";
 import { ChainUnreachableError } from "../../sdk/chain/errors";
-import { ConflictError, ForbiddenError, NotFoundError } from "../http/errors";
+import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../http/errors";
 import { DuplicatePermitError, type JsonValue, type NewPermit, type OfficerRecord, type PermitRecord, type Store } from "../store";
 import type { OfficerAccounts } from "./accounts";
 import type { ChainGateway } from "./chainGateway";
@@ -48,7 +48,8 @@ export class PermitService {
 
   /** Validates, signs and queues a permit for anchoring; answers at once with status PENDING. */
   async issue(officer: OfficerRecord, body: unknown): Promise<PermitView> {
-    const prepared = await this.prepareIssue(officer, draftPermit(body));
+    requireRole(officer, "ISSUER", "issue permits");
+    const prepared = await this.prepareIssue(officer, draftPermit(documentBody(body)));
     const { store } = this.deps;
     await store.transaction((tx) => this.#queue(tx, prepared));
     return this.view(prepared.permit.permitId);
@@ -64,15 +65,16 @@ export class PermitService {
   async issueMany(officer: OfficerRecord, bodies: readonly unknown[]): Promise<({ ok: true; view: PermitView } | { ok: false; error: unknown })[]> {
     const results: ({ ok: true; view: PermitView } | { ok: false; error: unknown })[] = new Array(bodies.length);
     const prepared: { index: number; permit: Awaited<ReturnType<PermitService["prepareIssue"]>> }[] = [];
-    const numbers = new Set<string>();
+    const numbers = new Map<string, number>();
     requireRole(officer, "ISSUER", "issue permits"); // the whole request, as for one permit: a 403, not a 207 of 403s
     const drafts = await this.#draftAll(bodies);
     for (const [index, draft] of drafts.entries()) {
       try {
         const permit = await this.prepareIssue(officer, draft);
         const key = `${permit.permit.issuingCountry}/${permit.permit.permitNumber}`;
-        if (numbers.has(key)) throw new DuplicatePermitError(permit.permit.issuingCountry, permit.permit.permitNumber);
-        numbers.add(key);
+        const first = numbers.get(key);
+        if (first !== undefined) throw new ConflictError(`Permit number ${permit.permit.permitNumber} is given twice in this batch (also at index ${first}); each permit needs its own number.`);
+        numbers.set(key, index);
         prepared.push({ index, permit });
       } catch (error) {
         results[index] = { ok: false, error };
@@ -176,7 +178,7 @@ export class PermitService {
   /** The text of the permit's QR code: the verify URL with the signed payload after `#`. */
   #qrTextOf(permit: PermitRecord): string {
     if (permit.status === "FAILED") {
-      throw new ConflictError(`The permit was never anchored (${permit.failureReason ?? "refused"}), so it has no QR code or PDF that would verify. Correct the document and issue it again.`);
+      throw new ConflictError(`The permit was never anchored (${permit.failureReason ?? "refused"}), so it has no QR code or PDF that would verify. Issue it again (the same number may be used), after correcting what the reason names.`);
     }
     if (!permit.signature) throw new ConflictError("The permit has no signature yet.");
     const { chain, publicBaseUrl } = this.deps;
@@ -248,7 +250,7 @@ export class PermitService {
     const old = await this.#stored(permitId);
     this.#requireOwnCountry(officer, old.issuingCountry, "replace permits of");
     if (old.status === "PENDING") throw new ConflictError("The permit is not anchored yet; wait until it is ISSUED, then replace it.");
-    const draft = this.#drafted(draftPermit(body));
+    const draft = this.#drafted(draftPermit(documentBody(body)));
     this.#requireOwnCountry(officer, draft.permit.issuingCountry, "issue permits of");
     // What the contract would refuse, refused before anything is stored (a refused request leaves no
     // FAILED replacement behind). Only a refusal the chain alone can see (a race) stores one.
@@ -330,6 +332,17 @@ export class PermitService {
   onChainStep?: (permitId: Hex) => Promise<void>;
   /** Told when that refresh failed after a step succeeded on chain (the answer is still a success). */
   onRefreshFailed?: (permitId: Hex, err: unknown) => void;
+}
+
+/**
+ * The body of an issue or a replacement: a JSON object (the permit document, validated by
+ * `draftPermit`: 422 naming the field). An array or no body at all is a malformed request (400).
+ */
+function documentBody(body: unknown): unknown {
+  const what = 'send one permit document as a JSON object, or a batch as `{ "permits": [ ... ] }` (POST /permits)';
+  if (Array.isArray(body)) throw new InvalidRequestError(`The request body is a JSON array: ${what}.`);
+  if (body === undefined || body === null || typeof body !== "object") throw new InvalidRequestError(`The request body is empty: ${what}.`);
+  return body;
 }
 
 export function requireRole(officer: OfficerRecord, role: OfficerRecord["role"] | OfficerRecord["role"][], what: string): void {

@@ -107,10 +107,18 @@ export function toProblem(err: unknown): { problem: Problem; headers?: Record<st
   if (err instanceof Error && causedBy(err, "ChainUnreachableError")) {
     return { problem: problem(503, "The chain could not be reached; nothing was changed. Retry in a moment."), headers: { "Retry-After": "5" } };
   }
+  // The router could not percent-decode a path parameter (`/permits/%zz`).
+  if (err instanceof URIError && (err as { status?: unknown }).status === 400) {
+    return { problem: problem(400, `The path is not valid: ${err.message.replace(/^Failed to decode param/, "cannot percent-decode")}. Send permit and officer ids as they were given (permit ids are 0x followed by 64 hex digits).`) };
+  }
   const parserProblem = bodyParserProblem(err);
   if (parserProblem) return { problem: parserProblem };
   const kinded = findKind(err);
-  if (kinded) return { problem: problem(KIND_STATUS[kinded.kind], message(kinded.error)) };
+  if (kinded) {
+    // A conflict over a permit that exists (a duplicate number) names it, so a client can fetch it.
+    const existing = (kinded.error as { permitId?: unknown }).permitId;
+    return { problem: problem(KIND_STATUS[kinded.kind], message(kinded.error), kinded.kind === "conflict" && typeof existing === "string" ? { permitId: existing } : {}) };
+  }
   return undefined;
 }
 

@@ -115,6 +115,12 @@ export class OutboxWorker {
       fresh.push(e);
     }
     if (fresh.length === 0) return 0;
+    // Removed before these were sent: the chain would refuse them (the role is revoked, or about to be).
+    if (!officer.active) {
+      const reason = `its issuer (${officer.name}, officer ${officer.id}) was removed before it was anchored; issue it again with an active issuer`;
+      for (const e of fresh) await this.#fail(e, reason);
+      return 0;
+    }
     const account = await accounts.account(officer);
     try {
       const results = await chain.serialised(account, (c) =>

@@ -10,7 +10,7 @@ export const endorsementBody = z.strictObject({
   items: z
     .array(z.strictObject({
       line: z.number({ error: "a line number of the permit, e.g. 1" }).int().positive(),
-      quantity: z.number({ error: "a finite number, e.g. 14.5" }).nonnegative(),
+      quantity: z.number({ error: "a finite number, e.g. 14.5" }).nonnegative({ error: "must be zero or more (what left the country)" }),
     }))
     .min(1),
   transportDocument: z.string().max(200).optional(),

@@ -12,16 +12,23 @@ import type { OfficerRecord, Store } from "../store";
  * field that is wrong (`path`, zod's issue `code` as `rule`, `message`).
  */
 export function parseRequest<T>(schema: z.ZodType<T>, value: unknown, what: "request body" | "query" = "request body"): T {
-  const r = schema.safeParse(value);
+  // No body at all reads as an empty object: the answer then names each field that is required.
+  const empty = what === "request body" && value === undefined;
+  const r = schema.safeParse(empty ? {} : value, { reportInput: true });
   if (r.success) return r.data;
   throw new InvalidRequestError(
-    `The ${what} is not valid.`,
-    r.error.issues.flatMap((i): { path: string; rule: string; message: string }[] =>
+    empty ? "The request body is empty: send a JSON object with the fields named below." : `The ${what} is not valid.`,
+    r.error.issues.flatMap((i): { path: string; rule: string; message: string }[] => {
+      const path = i.path.map(String).join(".");
       // A field the request does not have: named one by one, as the document's own unknown keys are.
-      i.code === "unrecognized_keys"
-        ? i.keys.map((key) => ({ path: [...i.path, key].map(String).join("."), rule: i.code, message: "is not a field of this request" }))
-        : [{ path: i.path.map(String).join("."), rule: i.code, message: i.message }],
-    ),
+      if (i.code === "unrecognized_keys") return i.keys.map((key) => ({ path: [...i.path, key].map(String).join("."), rule: i.code, message: "is not a field of this request" }));
+      // A field it lacks: "is required" (and what it may be), not zod's "expected string, received undefined".
+      if (i.path.length > 0 && "input" in i && i.input === undefined && (i.code === "invalid_type" || i.code === "invalid_value")) {
+        const values = i.code === "invalid_value" ? i.values.map(String) : [];
+        return [{ path, rule: "required", message: values.length ? `is required: one of ${values.join(", ")}` : "is required" }];
+      }
+      return [{ path, rule: i.code, message: i.message }];
+    }),
   );
 }
 
@@ -112,10 +119,24 @@ function permitIdInPath(path: string): string | null {
 }
 
 /**
- * Writes one audit entry per state-changing request once the answer is sent: who, role, country,
- * what, when, request id, result status, transaction hash. A refused request reads like a
- * successful one (the same action, the permit it was about): its path is taken at the start,
- * because express has reset `req.baseUrl` and `req.params` by the time an error is answered.
+ * What a route tells the audit trail (`res.locals.audit`) about its request: the permit it was
+ * about (by default the one its path names), the transaction and what the request added; or, for
+ * a batch, one entry per item (each with its own result).
+ */
+export type AuditLocals = {
+  /** `null`: about no permit. */
+  permitId?: string | null;
+  txHash?: `0x${string}`;
+  detail?: unknown;
+  items?: { permitId: string | null; result: number; detail?: unknown }[];
+};
+
+/**
+ * Writes one audit entry per state-changing request once the answer is sent (one per permit of a
+ * batch): who, role, country, what, when, request id, result status, transaction hash. A refused
+ * request reads like a successful one (the same action, the permit it was about): its path is
+ * taken at the start, because express has reset `req.baseUrl` and `req.params` by the time an
+ * error is answered.
  */
 export function auditTrail(store: Store, log: (msg: string) => void): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -123,20 +144,24 @@ export function auditTrail(store: Store, log: (msg: string) => void): RequestHan
     if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || path.replace(/\/$/, "").endsWith("/verify")) return next();
     res.on("finish", () => {
       const officer = res.locals.officer as OfficerRecord | undefined;
-      const audit = (res.locals.audit ?? {}) as { permitId?: string; txHash?: `0x${string}`; detail?: unknown };
-      store
-        .appendAudit({
-          requestId: String(res.locals.requestId),
-          officerId: officer?.id ?? null,
-          role: officer?.role ?? null,
-          country: officer?.country ?? null,
-          action: actionOf(req.method, path, req.route?.path),
-          permitId: audit.permitId ?? permitIdInPath(path),
-          result: res.statusCode,
-          txHash: audit.txHash ?? null,
-          detail: (audit.detail ?? null) as never,
-        })
-        .catch((err) => log(`audit: could not record ${req.method} ${path}: ${(err as Error).message}`));
+      const audit = (res.locals.audit ?? {}) as AuditLocals;
+      const entry = (e: { permitId?: string | null; result: number; txHash?: `0x${string}`; detail?: unknown }) => ({
+        requestId: String(res.locals.requestId),
+        officerId: officer?.id ?? null,
+        role: officer?.role ?? null,
+        country: officer?.country ?? null,
+        action: actionOf(req.method, path, req.route?.path),
+        permitId: e.permitId === undefined ? permitIdInPath(path) : e.permitId,
+        result: e.result,
+        txHash: e.txHash ?? null,
+        detail: (e.detail ?? null) as never,
+      });
+      const entries = audit.items?.length ? audit.items.map(entry) : [entry({ ...audit, result: res.statusCode })];
+      // In order (a batch's entries as its items), each on its own: one that fails is logged, the others are kept.
+      void entries.reduce(
+        (previous, e) => previous.then(() => store.appendAudit(e).then(() => undefined, (err) => log(`audit: could not record ${req.method} ${path}: ${(err as Error).message}`))),
+        Promise.resolve(),
+      );
     });
     next();
   };

@@ -6,10 +6,15 @@ import { requireRole } from "../domain/permits";
 import type { Store } from "../store";
 import { handler, officerOf, parseRequest } from "./middleware";
 
-const addBody = z.object({
-  name: z.string().min(1).max(200),
-  role: z.enum(["ISSUER", "CUSTOMS"]),
-  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
+/** An officer of the admin's own country (strict: a key such as `country` is named in a 400, not ignored). */
+export const addOfficerBody = z.strictObject({
+  name: z.string({ error: "the officer's name, as text" }).trim().min(1, "must not be empty").max(200, "at most 200 characters"),
+  role: z.enum(["ISSUER", "CUSTOMS"], { error: "ISSUER or CUSTOMS (in capitals)" }),
+  address: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "an Ethereum address: 0x and 40 hex digits")
+    .describe("The officer's own key's address (the service then cannot sign for them); without it the service creates the key")
+    .optional(),
 });
 
 /** An ISO 8601 date (midnight UTC) or date-time with its offset, as a UTC ISO timestamp (what the log stores). */
@@ -37,7 +42,7 @@ export function officerRoutes(deps: { officers: OfficerService }): Router {
   router.post(
     "/",
     handler(async (req, res) => {
-      const { officer, token } = await deps.officers.add(officerOf(res), parseRequest(addBody, req.body) as never);
+      const { officer, token } = await deps.officers.add(officerOf(res), parseRequest(addOfficerBody, req.body) as never);
       res.locals.audit = { detail: { officerId: officer.id, role: officer.role, address: officer.address } };
       res.status(201).json({ officer, token });
     }),

@@ -1,6 +1,7 @@
 /** The OpenAPI 3.1 description served at GET /openapi.json, and a plain HTML page at /docs. */
 import { PERMIT_STATUSES } from "../store/types";
 import { cancelBody, endorsementBody, jsonSchemaOf, nonComplianceBody } from "./lifecycleBodies";
+import { addOfficerBody } from "./officers";
 const problem = { $ref: "#/components/responses/Problem" };
 const id = { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^0x[0-9a-f]{64}$" }, description: "The permit id (hex)" };
 const auth = [{ bearer: [] }];
@@ -129,26 +130,11 @@ export const openApiDocument = {
       post: {
         summary: "Add an officer (own key, on-chain role, token returned once)",
         security: auth,
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                required: ["name", "role"],
-                properties: {
-                  name: { type: "string", minLength: 1, maxLength: 200 },
-                  role: { enum: ["ISSUER", "CUSTOMS"] },
-                  address: { type: "string", pattern: "^0x[0-9a-fA-F]{40}$", description: "The officer's own key's address (the service then cannot sign for them); without it the service creates the key" },
-                },
-              },
-            },
-          },
-        },
+        requestBody: jsonBody(addOfficerBody),
         responses: { "201": { description: "officer and token" }, ...errors(400, 401, 403, 409, 413, 415, 503) },
       },
     },
-    "/officers/{officerId}": { delete: { summary: "Remove an officer: token and on-chain role revoked at once", security: auth, parameters: [{ name: "officerId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "removed" }, ...errors(401, 403, 404, 503) } } },
+    "/officers/{officerId}": { delete: { summary: "Remove an officer: token and on-chain role revoked at once", security: auth, parameters: [{ name: "officerId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "The removed officer, and `unanchoredPermits`: how many permits it issued were still waiting to be anchored (they end FAILED, saying why: issue them again with another issuer)" }, ...errors(401, 403, 404, 503) } } },
     "/audit": { get: { summary: "The admin's country's audit log (JSON or CSV)", security: auth, parameters: [{ name: "format", in: "query", schema: { enum: ["json", "csv"] } }, { name: "from", in: "query", description: "ISO 8601 date (midnight UTC) or date-time with its offset, inclusive", schema: { type: "string" } }, { name: "to", in: "query", description: "ISO 8601 date or time, exclusive", schema: { type: "string" } }], responses: { "200": { description: "entries" }, ...errors(400, 401, 403) } } },
     "/me": { get: { summary: "The officer the bearer token belongs to (name, role, country)", security: auth, responses: { "200": { description: "officer" }, ...errors(401) } } },
     "/trust-list": { get: { summary: "The officers trust list snapshot for offline verification", responses: { "200": { description: "snapshot" }, "503": problem } } },

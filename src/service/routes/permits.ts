@@ -7,10 +7,9 @@ import { ConflictError, InvalidRequestError, PayloadTooLargeError } from "../htt
 import { problem, toProblem } from "../http/problem";
 import { renderPermitPdf } from "../pdf";
 import type { PermitService } from "../domain/permits";
-import type { PermitView } from "../domain/views";
 import { InvalidCursorError, PERMIT_STATUSES, type Store } from "../store";
 import { cancelBody, endorsementBody, nonComplianceBody } from "./lifecycleBodies";
-import { handler, officerOf, parseRequest } from "./middleware";
+import { handler, officerOf, parseRequest, type AuditLocals } from "./middleware";
 
 export const MAX_BATCH = 500;
 
@@ -34,17 +33,15 @@ const listQuery = z.object({
 export function permitRoutes(deps: { permits: PermitService; store: Store; logError?: (message: string, context: Record<string, unknown>) => void }): Router {
   const { permits, store } = deps;
   const router = Router();
-  const created = (res: Response, view: PermitView, status = 201) => {
-    res.locals.audit = { permitId: view.permitId, txHash: view.txHash ?? undefined };
-    res.status(status).location(view.links.self).json(view);
-  };
-
   /** Requests under way, by officer and Idempotency-Key: a concurrent retry waits for the first answer. */
   const inFlight = new Map<string, { requestHash: string; answer: Promise<{ status: number; body: unknown }> }>();
 
   /** Answers a stored (or just computed) response again, as the replay of an earlier request. */
   const replay = (res: Response, answer: { status: number; body: unknown }) => {
     res.setHeader("Idempotent-Replayed", "true");
+    // Audited as a replay (nothing was done again), about the permit the stored answer names.
+    const permitId = (answer.body as { permitId?: unknown } | null)?.permitId;
+    res.locals.audit = { permitId: typeof permitId === "string" ? permitId : null, detail: { replayed: true } } satisfies AuditLocals;
     const self = (answer.body as { links?: { self?: unknown } } | null)?.links?.self;
     if (answer.status === 201 && typeof self === "string") res.location(self);
     return res.status(answer.status).json(answer.body);
@@ -114,6 +111,13 @@ export function permitRoutes(deps: { permits: PermitService; store: Store; logEr
             }
             results.push({ index: i, status: mapped.problem.status, problem: mapped.problem });
           }
+          // Audited one entry per permit: who issued which one, and which were refused.
+          res.locals.audit = {
+            items: results.map((r) => {
+              const number = (list[r.index] as { permitNumber?: unknown } | null)?.permitNumber;
+              return { permitId: r.permit?.permitId ?? null, result: r.status, detail: { batchIndex: r.index, ...(typeof number === "string" && { permitNumber: number }) } };
+            }),
+          } satisfies AuditLocals;
           const ok = results.filter((r) => r.status === 201).length;
           const answer = { status: ok === results.length ? 201 : 207, body: { accepted: ok, rejected: results.length - ok, results } };
           // Permits already accepted are found again by number (409 on a retry); the failed ones are worth retrying.
@@ -225,7 +229,9 @@ export function permitRoutes(deps: { permits: PermitService; store: Store; logEr
     "/:id/replace",
     handler(async (req, res) => {
       const view = await permits.replace(officerOf(res), req.params.id as string, req.body);
-      created(res, view);
+      // About the permit replaced (as a refused attempt is), naming its replacement.
+      res.locals.audit = { txHash: view.txHash ?? undefined, detail: { replacementPermitId: view.permitId } } satisfies AuditLocals;
+      res.status(201).location(view.links.self).json(view);
     }),
   );
   router.post(

@@ -2,19 +2,25 @@
  * The store's typed failures. They carry a `kind` the HTTP error middleware understands
  * (`conflict` → 409, `notFound` → 404), so the store need not know about HTTP.
  */
+import type { Hex } from "viem";
 import { PermitRegistryError } from "../../sdk/errors";
+import { permitIdOf } from "../../sdk/ids";
 
 /** Another permit already has this number in this country, or this id. */
 export class DuplicatePermitError extends PermitRegistryError {
   override readonly name = "DuplicatePermitError" as const;
   readonly kind = "conflict" as const;
+  /** The permit that has the number (its id follows from the country and number). */
+  readonly permitId: Hex;
 
   constructor(issuingCountry: string, permitNumber: string, cause?: unknown) {
-    super(`A permit numbered ${permitNumber} already exists for ${issuingCountry}.`, {
+    const permitId = permitIdOf(issuingCountry, permitNumber);
+    super(`A permit numbered ${permitNumber} already exists for ${issuingCountry} (${permitId}).`, {
       cause,
       details: "Permit numbers are unique per issuing country; use a new number, or replace the existing permit.",
       meta: { issuingCountry, permitNumber },
     });
+    this.permitId = permitId;
   }
 }
 

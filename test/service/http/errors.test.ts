@@ -66,10 +66,30 @@ describe("REST API error statuses", function () {
       expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs, raw: "[" }), 400);
     });
 
+    it("a permit body that is a JSON array, or none: 400 saying to send one document or `{ \"permits\": [...] }`", async () => {
+      for (const raw of ["[1, 2]", "[]"]) expect(expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, raw }), 400).detail, raw).to.match(/JSON array: .*"permits"/);
+      expect(expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, headers: { "content-type": "application/json" } }), 400).detail).to.match(/empty: .*"permits"/);
+      expect(expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/replace`, { token: c.CH.issuer, raw: "[]" }), 400).detail).to.match(/JSON array/);
+      // An officer who may not issue at all is told that first.
+      expectProblem(await api.post("/api/v1/permits", { token: c.CH.customs, raw: "[]" }), 403);
+    });
+
+    it("a path that is not validly percent-encoded: 400 naming it, not a 500", async () => {
+      const replies = [
+        await api.get("/api/v1/permits/%zz", { token: c.CH.issuer }),
+        await api.get("/api/v1/permits/%zz/qr.png", { token: c.CH.issuer }),
+        await api.get("/api/v1/permits/%E0%A4/pdf", { token: c.CH.issuer }),
+        await api.post("/api/v1/permits/%zz/cancel", { token: c.CH.issuer, json: { reason: "LOST" } }),
+        await api.delete("/api/v1/officers/%zz", { token: c.CH.admin }),
+      ];
+      for (const r of replies) expect(expectProblem(r, 400).detail, r.path).to.match(/path is not valid: cannot percent-decode/);
+    });
+
     it("an endorsement body of the wrong shape names the fields", async () => {
       const res = await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 0, quantity: -1 }], port: 7 } });
       const problem = expectProblem(res, 400);
       expect(problem.errors.map((e: { path: string }) => e.path)).to.have.members(["items.0.line", "items.0.quantity", "port"]);
+      expect(problem.errors.find((e: { path: string }) => e.path === "items.0.quantity").message).to.match(/zero or more/);
       expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs, json: { items: [] } }), 400);
       expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs }), 400);
       // A field it does not have (a typo would otherwise be dropped in silence), and a number JSON cannot hold.
@@ -83,6 +103,12 @@ describe("REST API error statuses", function () {
       const cancel = expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/cancel`, { token: c.CH.issuer, json: { reason: "BORED" } }), 400);
       expect(cancel.errors[0].path).to.equal("reason");
       expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/non-compliance`, { token: c.JP.customs, json: { note: "no reason" } }), 400);
+      // No body at all: the fields it needs, named as required.
+      const empty = expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/cancel`, { token: c.CH.issuer }), 400);
+      expect(empty.detail).to.match(/body is empty/);
+      expect(empty.errors).to.have.length(1);
+      expect(empty.errors[0]).to.include({ path: "reason", rule: "required" });
+      expect(empty.errors[0].message).to.match(/^is required: one of .*LOST/);
     });
 
     it("POST /verify without `qr` or an image; an unreadable QR is a 200 MALFORMED instead", async () => {
@@ -109,6 +135,9 @@ describe("REST API error statuses", function () {
       expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: { permits: [] } }), 400);
       const officer = expectProblem(await api.post("/api/v1/officers", { token: c.CH.admin, json: { name: "X", role: "KING" } }), 400);
       expect(officer.errors.map((e: { path: string }) => e.path)).to.deep.equal(["role"]);
+      // An officer is of the admin's own country: a `country` is named, not ignored.
+      const foreign = expectProblem(await api.post("/api/v1/officers", { token: c.CH.admin, json: { name: "X", role: "ISSUER", country: "FR" } }), 400);
+      expect(foreign.errors).to.deep.equal([{ path: "country", rule: "unrecognized_keys", message: "is not a field of this request" }]);
       const report = async (query: string) => expectProblem(await api.get(`/api/v1/reports/annual?${query}`, { token: c.CH.admin }), 400).errors.map((e: { path: string }) => e.path);
       expect(await report("country=CH&year=last")).to.deep.equal(["year"]);
       expect(await report("country=Switzerland&year=2026")).to.deep.equal(["country"]);
@@ -202,8 +231,11 @@ describe("REST API error statuses", function () {
   describe("409 lifecycle conflicts", () => {
     it("a duplicate permit number (same or other content), also when sent concurrently", async () => {
       const doc = sample("chExportPythonSkins");
-      expect((await api.post("/api/v1/permits", { token: c.CH.issuer, json: doc })).status).to.equal(201);
-      expect(expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: doc }), 409).detail).to.contain(doc.permitNumber);
+      const first = await api.post("/api/v1/permits", { token: c.CH.issuer, json: doc });
+      expect(first.status).to.equal(201);
+      const duplicate = expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: doc }), 409);
+      expect(duplicate.detail).to.contain(doc.permitNumber);
+      expect(duplicate.permitId, "the permit that has the number").to.equal(first.body.permitId);
       const other = { ...sample("chExportPythonSkins"), permitNumber: doc.permitNumber, purpose: "Z" };
       expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: other }), 409);
 
@@ -211,6 +243,13 @@ describe("REST API error statuses", function () {
       const replies = await Promise.all(Array.from({ length: 8 }, () => api.post("/api/v1/permits", { token: c.CH.issuer, json: racing })));
       expect(replies.map((r) => r.status).sort()).to.deep.equal([201, 409, 409, 409, 409, 409, 409, 409]);
       for (const r of replies.filter((x) => x.status === 409)) expectProblem(r, 409);
+
+      // The same number twice in one batch: the second is refused as such, the first accepted.
+      const twice = sample("chExportPythonSkins");
+      const batch = await api.post("/api/v1/permits", { token: c.CH.issuer, json: { permits: [twice, { ...twice, purpose: "Z" }] } });
+      expect(batch.status, batch.text).to.equal(207);
+      expect(batch.body.results.map((r: { status: number }) => r.status)).to.deep.equal([201, 409]);
+      expect(batch.body.results[1].problem.detail).to.match(/given twice in this batch \(also at index 0\)/);
     });
 
     it("a second endorsement, and an endorsement over the authorised quantity", async () => {
@@ -324,8 +363,8 @@ describe("REST API error statuses", function () {
       expect(problem.errors[0]).to.include({ path: "items[0].quantity", rule: "quantity.maxDecimals3" });
     });
 
-    it("a body that is JSON but not a document (a bare JSON string is not even a request body: 400)", async () => {
-      for (const raw of ["[1, 2]", "{}", '{"documentType": "PASSPORT"}']) expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, raw }), 422);
+    it("a body that is a JSON object but not a document (a bare JSON string is not even a request body: 400)", async () => {
+      for (const raw of ["{}", '{"documentType": "PASSPORT"}']) expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, raw }), 422);
       expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, raw: '"a permit"' }), 400);
     });
   });

@@ -142,6 +142,23 @@ describe("REST API idempotent retries", function () {
     expect(again.body).to.deep.equal(retry.body);
   });
 
+  it("a replay is audited as one (nothing done again), about the permit of the stored answer", async () => {
+    const doc = sample("chExportPythonSkins");
+    const first = await api.post("/api/v1/permits", { token: c.CH.issuer, json: doc, headers: { "idempotency-key": "audited", "x-request-id": `first-${doc.permitNumber}` } });
+    expect(first.status, first.text).to.equal(201);
+    const again = await api.post("/api/v1/permits", { token: c.CH.issuer, json: doc, headers: { "idempotency-key": "audited", "x-request-id": `again-${doc.permitNumber}` } });
+    expect(again.headers.get("idempotent-replayed")).to.equal("true");
+    let entries: { requestId: string; permitId: string | null; result: number; detail: unknown }[] = [];
+    for (let i = 0; i < 40 && entries.length < 2; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      entries = (await api.get("/api/v1/audit", { token: c.CH.admin })).body.items.filter((e: { requestId: string }) => e.requestId.endsWith(doc.permitNumber));
+    }
+    expect(entries.map((e) => [e.requestId, e.permitId, e.result, e.detail])).to.deep.equal([
+      [`first-${doc.permitNumber}`, first.body.permitId, 201, null],
+      [`again-${doc.permitNumber}`, first.body.permitId, 201, { replayed: true }],
+    ]);
+  });
+
   it("every answer above is honest", () => {
     expectHonestStatuses(api.replies);
   });

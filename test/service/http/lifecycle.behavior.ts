@@ -51,6 +51,18 @@ export function shouldRunTheLifecycle(startIt: () => Promise<TestService>): void
     return res.body;
   }
 
+  /** The audit entries CH's admin exports for one request id, once `count` of them are written (they are written after the answer). */
+  async function auditEntriesOf(requestId: string, count = 1): Promise<any[]> {
+    let entries: any[] = [];
+    for (let i = 0; i < 40 && entries.length < count; i++) {
+      if (i > 0) await sleep(50);
+      const res = await api.get("/api/v1/audit?format=json", { token: c.CH.admin });
+      expect(res.status, res.text).to.equal(200);
+      entries = res.body.items.filter((e: { requestId: string }) => e.requestId === requestId);
+    }
+    return entries;
+  }
+
   before(async function () {
     this.timeout(60_000);
     svc = await startIt();
@@ -304,9 +316,15 @@ export function shouldRunTheLifecycle(startIt: () => Promise<TestService>): void
       const old = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
       const replacement = sample("chExportPythonSkins");
       replacement.items[0].quantity = 110;
-      const res = await api.post(`/api/v1/permits/${old.permitId}/replace`, { token: c.CH.issuer, json: replacement });
+      const requestId = `lc-replace-${replacement.permitNumber}`;
+      const res = await api.post(`/api/v1/permits/${old.permitId}/replace`, { token: c.CH.issuer, json: replacement, headers: { "x-request-id": requestId } });
       expect(res.status, res.text).to.equal(201);
       expect(res.body.status).to.equal("ISSUED");
+      // Audited about the permit replaced (the one its path names), naming the replacement.
+      const [audited] = await auditEntriesOf(requestId);
+      expect(audited).to.include({ action: "POST /api/v1/permits/:id/replace", permitId: old.permitId, result: 201, role: "ISSUER" });
+      expect(audited.txHash).to.match(TX_HASH);
+      expect(audited.detail).to.deep.equal({ replacementPermitId: res.body.permitId });
       expect(res.body.permitNumber).to.equal(replacement.permitNumber);
       expect(res.headers.get("location")).to.equal(`${svc.url}/api/v1/permits/${res.body.permitId}`);
       const oldNow = await waitForStatus(api, c.CH.issuer, old.permitId, "REPLACED", 5_000);
@@ -388,14 +406,29 @@ export function shouldRunTheLifecycle(startIt: () => Promise<TestService>): void
       const ids = await issueBatchAndAnchor(api, c.CH.issuer, docs);
       expect(new Set(ids).size).to.equal(3);
       for (const id of ids) expect((await svc.handle.chain.reader.permitState(id as Hex)).status).to.equal("ISSUED");
+      // Audited one entry per permit (who issued which), all under the batch's request id.
+      const requestId = api.replies.find((r) => r.method === "POST" && r.path === "/api/v1/permits" && r.body?.results?.[0]?.permit?.permitId === ids[0])!.headers.get("x-request-id")!;
+      const entries = await auditEntriesOf(requestId, 3);
+      expect(entries.map((e) => e.permitId)).to.have.members(ids);
+      for (const e of entries) {
+        expect(e).to.include({ action: "POST /api/v1/permits/", result: 201, role: "ISSUER", country: "CH" });
+        expect(e.detail).to.deep.equal({ batchIndex: ids.indexOf(e.permitId), permitNumber: docs[ids.indexOf(e.permitId)]!.permitNumber });
+      }
     });
 
     it("a batch with an invalid permit answers 207: the valid ones are accepted, the invalid one names its field", async () => {
       const good = sample("chExportPythonSkins");
       const bad = sample("chExportPythonSkins");
       bad.items[1].quantity = 1.2345;
-      const res = await api.post("/api/v1/permits", { token: c.CH.issuer, json: { permits: [good, bad] } });
+      const requestId = `lc-batch-207-${good.permitNumber}`;
+      const res = await api.post("/api/v1/permits", { token: c.CH.issuer, json: { permits: [good, bad] }, headers: { "x-request-id": requestId } });
       expect(res.status, res.text).to.equal(207);
+      // Each item audited with its own result; the refused one, about no permit, by its index and number.
+      const entries = await auditEntriesOf(requestId, 2);
+      expect(entries.map((e) => [e.permitId, e.result, e.detail])).to.have.deep.members([
+        [res.body.results[0].permit.permitId, 201, { batchIndex: 0, permitNumber: good.permitNumber }],
+        [null, 422, { batchIndex: 1, permitNumber: bad.permitNumber }],
+      ]);
       expect(res.body).to.include({ accepted: 1, rejected: 1 });
       expect(res.body.results[0]).to.include({ index: 0, status: 201 });
       expect(res.body.results[1]).to.include({ index: 1, status: 422 });
