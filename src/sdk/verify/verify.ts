@@ -24,9 +24,17 @@ export type VerificationResult = {
   checks: { signature: Check; hash: Check; status: Check };
   permitId?: Hex;
   signer?: Address;
+  /**
+   * What the code carries. For TAMPERED it is not what was issued: the issuer neither signed nor
+   * anchored it (see `lines` for the anchored quantities when the chain was read).
+   */
   document?: PermitDocument;
-  /** Authorised vs exported per line (units as on the permit). */
-  lines?: { line: number; authorised: number; exported?: number; unit?: string }[];
+  /**
+   * Authorised vs exported per line (units as on the permit). Once the chain's record was read:
+   * `authorised` as anchored, and `exported` the endorsed quantity or `null` (not endorsed). Without
+   * the chain (offline, CHAIN_UNREACHABLE) `exported` is absent: not known.
+   */
+  lines?: { line: number; authorised: number; exported?: number | null; unit?: string }[];
   history?: HistoryEntry[];
   nonCompliance?: { reason: string; officer?: Address; txHash: Hex; blockTime: bigint }[];
   replacementId?: Hex;
@@ -178,10 +186,12 @@ export async function verifyReading(reading: PermitReading, options: VerifyOptio
       result.checks.hash = failed("no permit is anchored under this id");
       return { ...result, verdict: "NOT_ANCHORED" };
     }
+    const exportedOf = (i: number) => (record.exported[i] !== undefined ? fromFixedPoint(record.exported[i]) : null);
     if (record.documentHash.toLowerCase() !== hash.toLowerCase()) {
       result.checks.hash = failed("the document's salted hash differs from the anchored hash");
       result.checks.signature = failed("the signature is not over this content (it recovers to another key)");
-      return { ...result, verdict: "TAMPERED" };
+      // The quantities the chain holds, not the ones (nor the units) the altered code claims.
+      return { ...result, verdict: "TAMPERED", lines: record.authorised.map((a, i) => ({ line: i + 1, authorised: fromFixedPoint(a), exported: exportedOf(i) })) };
     }
     result.checks.hash = passed("matches the anchored hash");
     const issuing = document?.issuingCountry ?? (record.documentType === "CITES_IMPORT_PERMIT" ? record.importingCountry : record.exportingCountry);
@@ -193,8 +203,9 @@ export async function verifyReading(reading: PermitReading, options: VerifyOptio
       return { ...result, verdict: "UNTRUSTED_SIGNER" };
     }
     result.checks.signature = passed(`signed by ${signer}, an active issuer of ${issuing} at issue`);
-    if (result.lines) result.lines = result.lines.map((l, i) => ({ ...l, exported: record.exported[i] !== undefined ? fromFixedPoint(record.exported[i]) : undefined }));
-    else result.lines = record.authorised.map((a, i) => ({ line: i + 1, authorised: fromFixedPoint(a), exported: record.exported[i] !== undefined ? fromFixedPoint(record.exported[i]) : undefined }));
+    result.lines = result.lines
+      ? result.lines.map((l, i) => ({ ...l, exported: exportedOf(i) }))
+      : record.authorised.map((a, i) => ({ line: i + 1, authorised: fromFixedPoint(a), exported: exportedOf(i) }));
     result.nonCompliance = history
       .filter((h) => h.event === "NonComplianceRecorded")
       .map((h) => ({ reason: NON_COMPLIANCE[Number(h.details.reason)] ?? "OTHER", officer: h.officer, txHash: h.txHash, blockTime: h.blockTime }));

@@ -50,7 +50,7 @@ export type Verification = {
   permitId?: string;
   signer?: string;
   document?: PermitDocument;
-  lines?: { line: number; authorised: number; exported?: number; unit?: string }[];
+  lines?: { line: number; authorised: number; exported?: number | null; unit?: string }[];
   history?: { event: string; officer?: string; blockNumber: Num; blockTime: Num; txHash: string; details: Record<string, unknown> }[];
   nonCompliance?: { reason: string; officer?: string; txHash: string; blockTime: Num }[];
   replacementId?: string;

@@ -45,6 +45,13 @@ export function renderVerdict(v: Verification): HTMLElement {
   );
 }
 
+/** A line's exported quantity: the chain's (null: not endorsed), or not known without the chain. */
+function exportedText(l: NonNullable<Verification["lines"]>[number], v: Verification): string {
+  if (typeof l.exported === "number") return quantity(l.exported, l.unit);
+  if (l.exported === null) return "not yet endorsed";
+  return v.mode === "offline" ? "unknown offline" : "unknown: the chain could not be reached";
+}
+
 function checkRow(name: string, check: Check): HTMLElement {
   const icon = check.result === "passed" ? "✓" : check.result === "failed" ? "✗" : "–";
   return h("li", { class: `check check-${check.result}` },
@@ -116,7 +123,7 @@ export function renderVerificationDetails(v: Verification): HTMLElement[] {
       h("h3", { id: "lines-h" }, "Specimens: authorised and exported"),
       h("ul", { class: "lines" }, lines.map((l) => {
         const item = items.get(l.line);
-        const share = l.exported !== undefined && l.authorised > 0 ? Math.min(1, l.exported / l.authorised) : 0;
+        const share = typeof l.exported === "number" && l.authorised > 0 ? Math.min(1, l.exported / l.authorised) : 0;
         return h("li", { class: "line", "data-line": l.line },
           h("div", { class: "line-head" },
             h("span", { class: "line-no" }, `Line ${l.line}`),
@@ -129,9 +136,9 @@ export function renderVerificationDetails(v: Verification): HTMLElement[] {
              item.countryOfOrigin && `origin ${country(item.countryOfOrigin)}`].filter(Boolean).join(" · ")) : null,
           h("dl", { class: "qty" },
             h("dt", {}, "Authorised"), h("dd", { class: "authorised" }, quantity(l.authorised, l.unit)),
-            h("dt", {}, "Exported"), h("dd", { class: "exported" }, l.exported === undefined ? (v.mode === "offline" ? "unknown offline" : "not yet endorsed") : quantity(l.exported, l.unit)),
+            h("dt", {}, "Exported"), h("dd", { class: "exported" }, exportedText(l, v)),
           ),
-          l.exported !== undefined
+          typeof l.exported === "number"
             ? h("div", { class: "bar", role: "img", "aria-label": `${Math.round(share * 100)} % of the authorised quantity exported` }, h("span", { style: `width:${(share * 100).toFixed(1)}%` }))
             : null,
         );

@@ -38,8 +38,8 @@ describe("SDK verify against the real contracts", function () {
     expect(result.checks.status.result).to.equal("passed");
     expect(result.signer).to.equal(account(ACCOUNT.CH.issuer).address);
     expect(result.lines).to.deep.equal([
-      { line: 1, authorised: 120, unit: "", exported: undefined },
-      { line: 2, authorised: 14.5, unit: "kg", exported: undefined },
+      { line: 1, authorised: 120, unit: "", exported: null }, // the chain says: not endorsed
+      { line: 2, authorised: 14.5, unit: "kg", exported: null },
     ]);
     // Sample 01 names the origin permit of line 1, so the issue also emitted PermitLinked.
     expect(result.history!.map((h) => h.event)).to.deep.equal(["PermitIssued", "PermitLinked"]);
@@ -75,6 +75,12 @@ describe("SDK verify against the real contracts", function () {
     expect(tampered.verdict).to.equal("TAMPERED");
     expect(tampered.checks.hash.result).to.equal("failed");
     expect(tampered.checks.signature.result).to.equal("failed");
+    // The quantities the chain holds, not the altered 1,200 (nor the code's units).
+    expect(tampered.lines).to.deep.equal([
+      { line: 1, authorised: 120, exported: null },
+      { line: 2, authorised: 14.5, exported: null },
+    ]);
+    expect((tampered.document as { items: { quantity: number }[] }).items[0].quantity, "what the code claims").to.equal(1200);
   });
 
   it("a QR signed by a removed officer gives UNTRUSTED_SIGNER", async function () {
@@ -135,6 +141,7 @@ describe("SDK verify against the real contracts", function () {
       expect(down.verdict).to.equal("CHAIN_UNREACHABLE");
       expect(down.checks.signature.result, down.checks.signature.reason).to.equal("passed"); // the offline checks still ran
       expect(down.checks.status.result).to.equal("skipped");
+      expect(down.lines!.every((l) => l.exported === undefined), "exported not known without the chain").to.equal(true);
     }
   });
 
