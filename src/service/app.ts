@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): Express {
   });
   // Who a token belongs to: the web pages show the officer's name, role and country after sign-in.
   app.get("/api/v1/me", authenticate(deps.store), (_req, res) => void res.json(officerView(officerOf(res))));
-  app.use("/api/v1/verify", verifyRoutes({ reader: deps.verifyReader ?? deps.chain.reader, trustList: deps.trustList, ratePerMinute: deps.verifyRatePerMinute ?? 0, read: deps.readPermit }));
+  app.use("/api/v1/verify", verifyRoutes({ reader: deps.verifyReader ?? deps.chain.verifyReader, trustList: deps.trustList, ratePerMinute: deps.verifyRatePerMinute ?? 0, read: deps.readPermit }));
   app.use("/api/v1/permits", authenticate(deps.store), acceptBody(JSON_BODY), permitRoutes({ permits: deps.permits, store: deps.store, logError: (m, ctx) => deps.log.error(m, ctx) }));
   app.use("/api/v1/officers", authenticate(deps.store), acceptBody(JSON_BODY), officerRoutes({ officers: deps.officers }));
   app.use("/api/v1/audit", authenticate(deps.store), auditRoutes({ store: deps.store }));

@@ -140,7 +140,7 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     outbox.start();
     stops.push(() => indexer.stop(), () => outbox.stop());
 
-    const verifyReader = new StoreVerifyReader({ store, mirror: () => indexer, fallback: chain.reader, trustList: () => trustList });
+    const verifyReader = new StoreVerifyReader({ store, mirror: () => indexer, fallback: chain.verifyReader, trustList: () => trustList });
     const verifyRatePerMinute = config.verifyRateLimit;
     const app = createApp({
       store, chain, permits, officers, verifyReader,

@@ -12,9 +12,18 @@ export type ChainGatewayOptions = {
   confirmations?: number;
 };
 
+/** How long a verification waits for the chain, once, before its answer is CHAIN_UNREACHABLE. */
+export const VERIFY_CHAIN_TIMEOUT_MS = 5_000;
+
 export class ChainGateway {
   readonly publicClient: PublicClient<Transport, Chain | undefined>;
   readonly reader: RegistryClient;
+  /**
+   * The reader for POST /verify: one attempt of at most {@link VERIFY_CHAIN_TIMEOUT_MS} per call,
+   * so that a customs officer learns within seconds that the chain cannot be reached (the offline
+   * checks still run), instead of after the retries the service's own work can afford to wait for.
+   */
+  readonly verifyReader: RegistryClient;
   readonly deployment: DeploymentRecord;
   readonly chainId: number;
   readonly rpcUrl: string;
@@ -33,6 +42,12 @@ export class ChainGateway {
     }) as PublicClient<Transport, Chain | undefined>;
     this.reader = createRegistryClient({
       publicClient: this.publicClient,
+      address: options.deployment.registry.address,
+      fromBlock: BigInt(options.deployment.registry.blockNumber),
+      confirmations: this.#confirmations,
+    });
+    this.verifyReader = createRegistryClient({
+      publicClient: createPublicClient({ transport: http(options.rpcUrl, { retryCount: 0, timeout: VERIFY_CHAIN_TIMEOUT_MS }) }) as PublicClient<Transport, Chain | undefined>,
       address: options.deployment.registry.address,
       fromBlock: BigInt(options.deployment.registry.blockNumber),
       confirmations: this.#confirmations,

@@ -54,6 +54,8 @@ export type RenderPermitPdfParameters = {
   status?: PermitStatus | ChainVerification;
   /** When the permit was anchored (Date, or block time in unix seconds). */
   anchoredAt?: Date | bigint;
+  /** When `status` was read: printed with it (on paper it is a snapshot; the QR code tells the status now). */
+  statusAsOf?: Date;
   /** Transaction that anchored the permit. */
   txHash?: Hex;
   /** Box 14, when the export has been endorsed; otherwise box 14 is printed empty. */
@@ -305,7 +307,8 @@ function header(doc: Doc, document: PermitDocument, title: string, cites: boolea
   const invalid = status !== undefined && INVALID_STATUSES.has(status);
   const colour = status === undefined ? LABEL : invalid ? RED : GREEN;
   doc.rect(x, M + 23, w, 30).lineWidth(1).strokeColor(colour).stroke();
-  doc.font("regular").fontSize(6.5).fillColor(colour).text("LEDGER STATUS", x + 4, M + 25, { width: w - 8, height: 8, lineBreak: false });
+  const asOf = status !== undefined && p.statusAsOf ? ` ON ${p.statusAsOf.toISOString().slice(0, 10)} (SCAN FOR NOW)` : "";
+  doc.font("regular").fontSize(6.5).fillColor(colour).text(`LEDGER STATUS${asOf}`, x + 4, M + 25, { width: w - 8, height: 8, lineBreak: false });
   const statusText = status === undefined ? "scan the QR code to check" : clean(status, 20).replace(/_/g, " ");
   doc.font("bold").fontSize(status === undefined ? 8 : 10).fillColor(colour).text(statusText, x + 4, M + 33, { width: w - 8, height: 12, ellipsis: "…" });
   if (p.anchoredAt !== undefined)

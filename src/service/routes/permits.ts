@@ -183,6 +183,7 @@ export function permitRoutes(deps: { permits: PermitService; store: Store; logEr
         qrText,
         permitId: view.permitId,
         status: view.status === "FAILED" || view.status === "PENDING" ? undefined : (view.status as never),
+        statusAsOf: new Date(),
         txHash: view.txHash ?? undefined,
         exportEndorsement: endorsed
           ? {

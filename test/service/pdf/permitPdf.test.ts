@@ -192,10 +192,10 @@ describe("service/pdf renderPermitPdf", function () {
 
     itPoppler("a cancelled permit carries a NOT VALID watermark and its QR still reads", async () => {
       const s = samples.find((x) => x.file.startsWith("03-"))!;
-      const pdf = await renderPermitPdf({ document: s.document, qrText: s.qrText, permitId: s.permitId, status: "CANCELLED" });
+      const pdf = await renderPermitPdf({ document: s.document, qrText: s.qrText, permitId: s.permitId, status: "CANCELLED", statusAsOf: new Date("2026-12-04T10:00:00Z") });
       const text = squash(pdfToText(pdf, "cancelled", true));
       expect(text).to.include("CANCELLED NOT VALID"); // the diagonal watermark
-      expect(text).to.include("LEDGER STATUS CANCELLED");
+      expect(text).to.include("LEDGER STATUS ON 2026-12-04 (SCAN FOR NOW) CANCELLED"); // a snapshot, dated
       expect(await decodeQrImage(rasterise(pdf, "03-cancelled"))).to.equal(s.qrText);
     });
   });
