@@ -5,10 +5,12 @@
  * contract, which is the authority.
  */
 import type { Hex } from "viem";
-import { InvalidPermitDocumentError, toFixedPoint } from "../../sdk/document";
+import { InvalidPermitDocumentError, toFixedPoint, type ValidationIssue } from "../../sdk/document";
 import { encodeQrPayload, QrPayloadTooLargeError, qrVersionFor, signPermitAnchor, toVerifyUrl } from "../../sdk/qr";
 import {
+  decodeRegistryError,
   endOfDayUtc,
+  ZERO_HASH,
   type CancelReason,
   type NonComplianceReason,
   type PermitRecord as ChainRecord,
@@ -108,7 +110,43 @@ export class PermitService {
     requireRole(officer, "ISSUER", "issue permits");
     const draft = this.#drafted(drafted);
     this.#requireOwnCountry(officer, draft.permit.issuingCountry, "issue permits of");
+    await this.#requireUsableImportPermit(draft);
     return this.#prepare(officer, draft);
+  }
+
+  /**
+   * A permit naming an import permit (an Appendix-I export) is refused at once (422) when the chain
+   * says that import permit cannot be relied on — not anchored and not waiting in this service's
+   * outbox, not an import permit for this trade, or no longer usable — rather than accepted and
+   * then FAILED by the chain. Without the chain the check is left to the chain (issuing works
+   * while the chain is down).
+   */
+  async #requireUsableImportPermit(draft: PermitDraft): Promise<void> {
+    const importPermitId = draft.input.importPermitId;
+    if (importPermitId === ZERO_HASH) return;
+    const named = (JSON.parse(draft.permit.documentJson) as { importPermit?: { country: string; number: string } }).importPermit;
+    const label = named ? `${named.country} ${named.number}` : importPermitId;
+    let state: Awaited<ReturnType<ChainGateway["reader"]["permitState"]>>;
+    try {
+      state = await this.deps.chain.verifyReader.permitState(importPermitId);
+    } catch (err) {
+      if (decodeRegistryError(err) instanceof ChainUnreachableError) return;
+      throw err;
+    }
+    const refuse = (rule: string, message: string) => {
+      throw new InvalidPermitDocumentError([{ path: "importPermit", rule, message } as unknown as ValidationIssue]);
+    };
+    if (state.status === "NONE") {
+      const waiting = await this.deps.store.getPermit(importPermitId);
+      if (waiting?.status === "PENDING") return; // anchored before this one: the outbox sends in order
+      refuse("importPermit.anchored", `names import permit ${label}, which is not on the ledger: issue this permit once the import permit is ISSUED (check its country and number)`);
+    }
+    if (state.documentType !== "CITES_IMPORT_PERMIT" || state.exportingCountry !== draft.permit.exportingCountry || state.importingCountry !== draft.permit.importingCountry) {
+      refuse("importPermit.matches", `names ${label}, which is not an import permit for this trade (${draft.permit.exportingCountry} to ${draft.permit.importingCountry})`);
+    }
+    if (state.expired || state.status !== "ISSUED") {
+      refuse("importPermit.usable", `names import permit ${label}, which is ${state.expired ? "expired" : state.status.toLowerCase()}: it can no longer be relied on`);
+    }
   }
 
   /** Each body drafted: by `draftMany` for a large batch, here otherwise (and if `draftMany` fails). */

@@ -353,6 +353,25 @@ describe("REST API error statuses", function () {
       expect(rule.errors.map((e: { path: string; rule: string }) => `${e.path} ${e.rule}`)).to.include("importPermit appendixI.importPermitRequired");
     });
 
+    it("an Appendix-I export naming an import permit the ledger does not hold, or a permit that is not an import permit for this trade: 422 at once, not FAILED later", async () => {
+      const missing = sample("chExportMacaw");
+      missing.importPermit = { country: "FR", number: "FR-NOPE" };
+      const notThere = expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: missing }), 422);
+      expect(notThere.errors[0]).to.include({ path: "importPermit", rule: "importPermit.anchored" });
+      expect(notThere.errors[0].message).to.contain("FR FR-NOPE");
+      // In a batch, that item only.
+      const batch = await api.post("/api/v1/permits", { token: c.CH.issuer, json: { permits: [sample("chExportPythonSkins"), missing] } });
+      expect(batch.body.results.map((r: { status: number }) => r.status)).to.deep.equal([201, 422]);
+      // An import permit FR issued for another trade (from JP), anchored, named by a CH export to FR.
+      const fromJapan = sample("frImportMacaw");
+      fromJapan.exporter.country = "JP";
+      await issueAndAnchor(api, c.FR.issuer, fromJapan);
+      const wrong = sample("chExportMacaw");
+      wrong.importPermit = { country: "FR", number: fromJapan.permitNumber };
+      const notImport = expectProblem(await api.post("/api/v1/permits", { token: c.CH.issuer, json: wrong }), 422);
+      expect(notImport.errors[0]).to.include({ path: "importPermit", rule: "importPermit.matches" });
+    });
+
     it("an endorsement naming a line the permit does not have", async () => {
       const problem = expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 3, quantity: 1 }] } }), 422);
       expect(problem.errors[0]).to.include({ path: "items[0].line", rule: "endorsement.lineUnknown" });
