@@ -176,6 +176,14 @@ describe("permit-registry CLI", function () {
     const r = await cli(["verify", text, "--offline", "--trust-list", fromService, "--url", "http://127.0.0.1:9"]);
     expect(r.code, explain(r)).to.equal(0);
     expect(r.stdout).to.include("VALID").and.include("offline check");
+    expect(r.stdout).to.match(/^1\s+120\s+unknown\s+-$/m); // offline the chain is not read: exported is not known
+  });
+
+  it("verifying a permit not yet endorsed says so per line: 'not endorsed', not '-'", async () => {
+    const { text } = await qrTextOf(ids.skins2!);
+    const r = await cli(["verify", text]);
+    expect(r.code, explain(r)).to.equal(0);
+    expect(r.stdout).to.include("CH-2026-004712").and.match(/^1\s+120\s+not endorsed\s+-$/m).and.match(/^2\s+14\.5\s+not endorsed\s+kg$/m);
   });
 
   it("an officer of the importing country uses the permit; verifying it again says ALREADY_USED, exit 1", async () => {
@@ -192,6 +200,37 @@ describe("permit-registry CLI", function () {
     const r = await cli(["cancel", ids.skins2!, "--reason", "LOST", "--as", "CH:issuer"]);
     expect(r.code, explain(r)).to.equal(0);
     expect(r.stdout).to.include("CANCELLED");
+  });
+
+  it("issuing files already sent again names the permits that already exist (table and JSON), exit 1", async () => {
+    const [again, againJson] = await Promise.all([
+      cli(["issue", files.skins!, files.skins2!, "--as", "CH:issuer"]),
+      cli(["issue", files.skins!, "--as", "CH:issuer", "--json"]),
+    ]);
+    expect(again.code, explain(again)).to.equal(1);
+    expect(again.stdout).to.match(new RegExp(`skins\\.json\\s+CH-2026-004711\\s+${ids.skins}\\s+REJECTED\\s+already exists`));
+    expect(again.stdout).to.match(new RegExp(`skins-2\\.json\\s+CH-2026-004712\\s+${ids.skins2}\\s+REJECTED\\s+already exists`));
+    expect(again.stderr).to.include("2 already existed");
+    expect(againJson.code, explain(againJson)).to.equal(1);
+    const out = JSON.parse(againJson.stdout);
+    expect(out).to.include({ accepted: 0, rejected: 1 });
+    expect(out.permits[0]).to.include({ number: "CH-2026-004711", status: "REJECTED" });
+    expect(out.permits[0].problem).to.include({ status: 409, permitId: ids.skins });
+  });
+
+  it("refuses the permit's PDF (by name or by content) with exit 2: scan the QR code on it, or use the PNG or the QR text", async () => {
+    const creds = JSON.parse(readFileSync(path.join(tmp, "demo-credentials.json"), "utf8"));
+    const res = await fetch(`${service.url}/api/v1/permits/${ids.skins}/pdf`, { headers: { authorization: `Bearer ${creds.CH.issuer}` } });
+    expect(res.status).to.equal(200);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const [named, unnamed] = [path.join(tmp, "permit.pdf"), path.join(tmp, "permit-download")];
+    for (const file of [named, unnamed]) writeFileSync(file, bytes);
+    const [byName, byContent] = await Promise.all([cli(["verify", named]), cli(["verify", unnamed, "--json"])]);
+    for (const r of [byName, byContent]) {
+      expect(r.code, explain(r)).to.equal(2);
+      expect(r.stderr).to.include("is a PDF").and.include("scan the QR code printed on it").and.include("qr.png").and.include("QR text");
+      expect(r.stdout).not.to.include("MALFORMED");
+    }
   });
 
   it("writes the annual report as CSV", async () => {

@@ -3,7 +3,8 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { readInput } from "../../src/cli/commands/verify";
+import { formatVerification, readInput } from "../../src/cli/commands/verify";
+import type { VerificationResult } from "../../src/sdk/verify";
 import { loadDocuments } from "../../src/cli/commands/issue";
 import { resolveToken } from "../../src/cli/lib/connection";
 import { AmbiguousPermitNumberError, ApiProblemError, EXIT, exitCodeOf, OutcomeError, PermitNumberNotFoundError, ServiceUnreachableError, UsageError } from "../../src/cli/lib/errors";
@@ -95,6 +96,50 @@ describe("CLI helpers", () => {
     const notSvg = path.join(dir, "svg-mention.txt");
     writeFileSync(notSvg, "PR1:<svg>");
     expect(readInput(notSvg)).to.deep.equal({ kind: "text", text: "PR1:<svg>" });
+  });
+
+  it("refuses a PDF, found by its name or its content, and points to the QR code on it, the PNG or the QR text", () => {
+    const pdf = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
+    const files = {
+      "permit.pdf": "PR1:ABC", // the name is enough
+      "CH-2026-004711.PDF": pdf,
+      "download": pdf, // no name to go by: the content says it
+      "permit.txt": `\xEF\xBB\xBF\n${pdf}`, // a UTF-8 BOM and a newline first
+    };
+    for (const [name, content] of Object.entries(files)) {
+      const file = path.join(dir, name);
+      writeFileSync(file, Buffer.from(content, "latin1"));
+      expect(() => readInput(file), name)
+        .to.throw(UsageError, "is a PDF, and a PDF is not read")
+        .with.property("shortMessage")
+        .that.includes("scan the QR code printed on it")
+        .and.includes("qr.png")
+        .and.includes("QR text");
+    }
+    expect(() => readInput(path.join(dir, "missing.pdf"))).to.throw(UsageError, "No such file");
+    const notPdf = path.join(dir, "pdf-mention.txt");
+    writeFileSync(notPdf, "PR1:%PDF-");
+    expect(readInput(notPdf)).to.deep.equal({ kind: "text", text: "PR1:%PDF-" });
+  });
+
+  it("prints a line's exported quantity, 'not endorsed' when the chain says so, and 'unknown' when the chain was not read", () => {
+    const skipped = { result: "skipped" as const, reason: "-" };
+    const result: VerificationResult = {
+      verdict: "VALID",
+      mode: "online",
+      checks: { signature: skipped, hash: skipped, status: skipped },
+      lines: [
+        { line: 1, authorised: 120, exported: 100 },
+        { line: 2, authorised: 14.5, exported: null, unit: "kg" },
+        { line: 3, authorised: 7 },
+        { line: 4, authorised: 3, exported: 0 },
+      ],
+    };
+    const out = formatVerification(result);
+    expect(out).to.match(/^1\s+120\s+100\s+-$/m);
+    expect(out).to.match(/^2\s+14\.5\s+not endorsed\s+kg$/m);
+    expect(out).to.match(/^3\s+7\s+unknown\s+-$/m);
+    expect(out).to.match(/^4\s+3\s+0\s+-$/m);
   });
 
   it("reads one document, an array, or { permits } per file", () => {

@@ -157,16 +157,23 @@ function report(rows: IssueRow[], opts: Options): void {
     printJson({ accepted, rejected: count("REJECTED"), notSent: count("NOT_SENT"), permits: rows });
     return;
   }
-  const detail = (r: IssueRow) => r.failureReason ?? (r.problem ? firstReason(r.problem) : undefined);
-  console.log(table(["source", "number", "permitId", "status", "detail"], rows.map((r) => [r.source, r.number, r.permitId, r.status, detail(r)])));
+  const detail = (r: IssueRow) => r.failureReason ?? (r.problem ? (existingPermitId(r.problem) ? "already exists" : firstReason(r.problem)) : undefined);
+  console.log(table(["source", "number", "permitId", "status", "detail"], rows.map((r) => [r.source, r.number, r.permitId ?? (r.problem && existingPermitId(r.problem)), r.status, detail(r)])));
   const rejected = rows.filter((r) => r.problem);
   if (rejected.length) {
     console.log("\nrejected:");
     for (const r of rejected) console.log(`  ${r.source}: ${describeProblem(r.problem!).join("\n    ")}`);
   }
   const byStatus = [...new Set(rows.map((r) => r.status))].map((s) => `${count(s)} ${s}`).join(", ");
-  process.stderr.write(`${rows.length} document(s): ${byStatus}\n`);
+  const existing = rows.filter((r) => r.problem && existingPermitId(r.problem)).length;
+  process.stderr.write(`${rows.length} document(s): ${byStatus}${existing ? ` (${existing} already existed; their ids are in the permitId column)` : ""}\n`);
 }
+
+/**
+ * The permit that already has the number, for a rejected duplicate: the service's 409 names it
+ * (`problem.permitId`), so a re-run after a crash still shows where each permit is.
+ */
+const existingPermitId = (p: Problem): string | undefined => (p.status === 409 && typeof p.permitId === "string" ? p.permitId : undefined);
 
 const firstReason = (p: Problem) => (p.errors?.[0] ? `${p.errors[0].path}: ${p.errors[0].message}` : p.detail ?? p.title);
 

@@ -55,6 +55,19 @@ const startsWith = (bytes: Uint8Array, magics: number[][]) => magics.some((m) =>
 const isSvg = (bytes: Uint8Array, name: string) =>
   /\.svgz?$/i.test(name) || /^\uFEFF?\s*<(\?xml|svg)[\s>]/i.test(Buffer.from(bytes.subarray(0, 512)).toString("utf8"));
 
+/**
+ * A PDF, such as the permit the service serves at `…/permits/{id}/pdf` (what an officer usually
+ * has): its QR code is a picture inside the page, which the CLI does not render (no PDF reader or
+ * rasteriser), and read as text it would only be answered MALFORMED.
+ */
+const isPdf = (bytes: Uint8Array, name: string) =>
+  /\.pdf$/i.test(name) || /^(\xEF\xBB\xBF)?\s*%PDF-/.test(Buffer.from(bytes.subarray(0, 64)).toString("latin1"));
+
+const pdfRefused = (what: string) =>
+  new UsageError(
+    `${what} is a PDF, and a PDF is not read: scan the QR code printed on it, or use the permit's PNG QR code (…/api/v1/permits/{id}/qr.png) or give its QR text (PR1:…) instead.`,
+  );
+
 const svgRefused = (what: string) =>
   new UsageError(
     `${what} is an SVG image, and a QR code is read only from PNG or JPEG. Use the permit's PNG QR code (…/api/v1/permits/{id}/qr.png rather than qr.svg) or give the QR text (PR1:…) instead.`,
@@ -65,7 +78,7 @@ export function registerVerifyCommand(program: Command): void {
     program
       .command("verify")
       .description("verify a permit from its QR text, its verify URL, or an image of its QR code")
-      .argument("<input>", "QR text (PR1:…), a verify URL (…/verify#PR1:…), an image file of the QR, a text file holding the QR text, or - for stdin"),
+      .argument("<input>", "QR text (PR1:…), a verify URL (…/verify#PR1:…), an image file of the QR (PNG or JPEG; not a PDF), a text file holding the QR text, or - for stdin"),
     { auth: false },
   )
     .option("--offline", "no service: check the signature and dates against --trust-list with the SDK")
@@ -88,18 +101,21 @@ export function readInput(raw: string): Input {
   if (raw === "-") {
     const bytes = new Uint8Array(readFileSync(0));
     if (isSvg(bytes, "")) throw svgRefused("stdin");
+    if (isPdf(bytes, "")) throw pdfRefused("stdin");
     return { kind: "text", text: Buffer.from(bytes).toString("utf8").trim() };
   }
   if (existsSync(raw) && statSync(raw).isFile()) {
     const bytes = new Uint8Array(readFileSync(raw));
     if (startsWith(bytes, READABLE_IMAGE_MAGIC)) return { kind: "image", bytes, name: raw };
     if (isSvg(bytes, raw)) throw svgRefused(raw);
+    if (isPdf(bytes, raw)) throw pdfRefused(raw);
     if (startsWith(bytes, OTHER_IMAGE_MAGIC) || IMAGE_EXT.test(raw)) {
       throw new UsageError(`${raw} is not a PNG or JPEG image, the formats a QR code is read from. Save or convert it as PNG or JPEG, or give the QR text instead.`);
     }
     return { kind: "text", text: Buffer.from(bytes).toString("utf8").trim() };
   }
   if (IMAGE_EXT.test(raw) && !/^[a-z]+:/i.test(raw)) throw new UsageError(`No such image file: ${raw}`);
+  if (/\.pdf$/i.test(raw) && !/^[a-z]+:/i.test(raw)) throw new UsageError(`No such file: ${raw} (and a PDF is not read: scan the QR code printed on it, or use the permit's PNG QR code or its QR text).`);
   return { kind: "text", text: raw.trim() };
 }
 
@@ -164,11 +180,14 @@ export function formatVerification(r: VerificationResult): string {
   if (r.error) lines.push(`  reason       ${r.error}`);
   lines.push("", table(["check", "result", "why"], Object.entries(r.checks).map(([name, c]) => [name, c.result, c.reason])));
   if (r.lines?.length) {
-    lines.push("", table(["line", "authorised", "exported", "unit"], r.lines.map((l) => [l.line, l.authorised, l.exported, l.unit])));
+    lines.push("", table(["line", "authorised", "exported", "unit"], r.lines.map((l) => [l.line, l.authorised, exportedCell(l.exported), l.unit])));
   }
   for (const n of r.nonCompliance ?? []) lines.push(`  non-compliance: ${n.reason} (tx ${n.txHash})`);
   return lines.join("\n");
 }
+
+/** `exported` as the chain said it: a quantity, `null` (not endorsed), or absent (the chain was not read). */
+const exportedCell = (exported: number | null | undefined) => (exported === null ? "not endorsed" : exported === undefined ? "unknown" : exported);
 
 function formatAge(seconds: number): string {
   if (seconds < 3600) return `${Math.max(0, Math.round(seconds / 60))} min`;
