@@ -210,7 +210,15 @@ export class PermitService {
   async #viewOf(permit: PermitRecord): Promise<PermitView> {
     const { store, publicBaseUrl } = this.deps;
     const [lines, events] = await Promise.all([store.getPermitLines(permit.permitId), store.listPermitEvents(permit.permitId)]);
-    return permitView(permit, lines, events, publicBaseUrl);
+    // The permits it replaces and is replaced by, by number too (an officer knows permits by number).
+    const replacedBy = events.find((e) => e.kind === "PermitReplaced")?.data as { replacementId?: unknown } | undefined;
+    const link = async (id: unknown) => {
+      if (typeof id !== "string") return null;
+      const other = await store.getPermit(id.toLowerCase());
+      return { permitId: id.toLowerCase() as Hex, permitNumber: other?.permitNumber ?? null };
+    };
+    const [replaces, replacement] = await Promise.all([link(permit.replacesPermitId), link(replacedBy?.replacementId)]);
+    return permitView(permit, lines, events, publicBaseUrl, { replaces, replacedBy: replacement });
   }
 
   /** The text of the permit's QR code: the verify URL with the signed payload after `#`. */
@@ -302,6 +310,7 @@ export class PermitService {
       await this.onChainStep?.(replacementId).catch(() => undefined); // both permits' histories, as after every other step
       await this.deps.store.updatePermitStatus(replacementId, { status: "ISSUED", txHash, blockNumber: Number(blockNumber) }, ["PENDING"]).catch(() => undefined); // unless the indexer already did
       await this.deps.store.updatePermitStatus(old.permitId, { status: "REPLACED" }).catch(() => undefined);
+      await this.deps.store.setPermitReplaces(replacementId, old.permitId).catch(() => undefined); // the indexer records it too
     } catch (err) {
       await this.deps.store.updatePermitStatus(prepared.permit.permitId, { status: "FAILED", failureReason: (err as Error).message }).catch(() => undefined);
       throw err;

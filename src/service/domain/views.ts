@@ -21,13 +21,24 @@ export type PermitView = {
   nonCompliance: boolean;
   /** Box 14 as customs gave it with the export endorsement: null before it, a field null if not given. */
   exportShipment: { transportDocument: string | null; port: string | null } | null;
+  /** For a replacement, the permit it replaces; for a REPLACED permit, its replacement (the number when this service holds it). */
+  replaces: PermitLink | null;
+  replacedBy: PermitLink | null;
   document: PermitDocument;
   links: { self: string; qrPng: string; qrSvg: string; pdf: string; verify: string };
   createdAt: string;
   updatedAt: string;
 };
 
-export function permitView(permit: PermitRecord, lines: PermitLine[], events: PermitEvent[], baseUrl: string): PermitView {
+export type PermitLink = { permitId: Hex; permitNumber: string | null };
+
+export function permitView(
+  permit: PermitRecord,
+  lines: PermitLine[],
+  events: PermitEvent[],
+  baseUrl: string,
+  links: { replaces: PermitLink | null; replacedBy: PermitLink | null } = { replaces: null, replacedBy: null },
+): PermitView {
   const document = JSON.parse(permit.documentJson) as PermitDocument;
   const items = new Map(document.items.map((i) => [i.line, i]));
   const endorsed = events.some((e) => e.kind === "ExportEndorsed");
@@ -55,6 +66,8 @@ export function permitView(permit: PermitRecord, lines: PermitLine[], events: Pe
     history: events.map((e) => ({ event: e.kind, officer: e.officerAddress, country: e.country, txHash: e.txHash, blockNumber: e.blockNumber, at: e.blockTime, data: e.data })),
     nonCompliance: events.some((e) => e.kind === "NonComplianceRecorded"),
     exportShipment: endorsed ? { transportDocument: permit.exportTransportDocument, port: permit.exportPort } : null,
+    replaces: links.replaces,
+    replacedBy: links.replacedBy,
     document,
     links: { self, qrPng: `${self}/qr.png`, qrSvg: `${self}/qr.svg`, pdf: `${self}/pdf`, verify: `${baseUrl}/verify` },
     createdAt: permit.createdAt,

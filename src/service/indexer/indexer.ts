@@ -168,6 +168,7 @@ export class Indexer {
         if (next && next.from.includes(current)) {
           await tx.updatePermitStatus(permitId, { status: next.status, ...(log.eventName === "PermitIssued" ? { txHash: log.transactionHash, blockNumber: Number(log.blockNumber) } : {}) }, next.from);
         }
+        if (log.eventName === "PermitReplaced" && typeof args.replacementId === "string") await tx.setPermitReplaces(args.replacementId.toLowerCase(), permitId);
         if (log.eventName === "ExportEndorsed") {
           const lines = await tx.getPermitLines(permitId);
           const exported = args.exported as bigint[];

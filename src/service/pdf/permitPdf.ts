@@ -56,6 +56,8 @@ export type RenderPermitPdfParameters = {
   anchoredAt?: Date | bigint;
   /** When `status` was read: printed with it (on paper it is a snapshot; the QR code tells the status now). */
   statusAsOf?: Date;
+  /** For a replacement: the number (or, when unknown, the id) of the permit it replaces, printed in box 5. */
+  replaces?: string;
   /** Transaction that anchored the permit. */
   txHash?: Hex;
   /** Box 14, when the export has been endorsed; otherwise box 14 is printed empty. */
@@ -185,6 +187,7 @@ export async function renderPermitPdf(parameters: RenderPermitPdfParameters): Pr
 
   const conditions: Run[] = [];
   const conditionText = cites ? document.specialConditions : document.additionalDeclaration;
+  if (parameters.replaces) conditions.push({ text: `Replaces permit ${clean(parameters.replaces, 66)}, which is no longer valid.`, font: "bold", size: 8 });
   if (document.importPermit)
     conditions.push({ text: `Import permit: ${clean(document.importPermit.number, 40)} (${countryLabel(document.importPermit.country)})`, font: "bold", size: 8 });
   if (!cites && document.specialConditions) conditions.push({ text: clean(document.specialConditions), size: 8 });

@@ -184,6 +184,7 @@ export function permitRoutes(deps: { permits: PermitService; store: Store; logEr
         permitId: view.permitId,
         status: view.status === "FAILED" || view.status === "PENDING" ? undefined : (view.status as never),
         statusAsOf: new Date(),
+        replaces: view.replaces ? (view.replaces.permitNumber ?? view.replaces.permitId) : undefined,
         txHash: view.txHash ?? undefined,
         exportEndorsement: endorsed
           ? {

@@ -50,6 +50,7 @@ export class SqlStore implements Store {
   countPermits: Store["countPermits"] = (country, since) => permits.countPermits(this.db, country, since);
   updatePermitStatus: Store["updatePermitStatus"] = (id, patch, from) => permits.updatePermitStatus(this.db, this.now(), id, patch, from);
   setExportShipment: Store["setExportShipment"] = (id, shipment) => permits.setExportShipment(this.db, this.now(), id, shipment);
+  setPermitReplaces: Store["setPermitReplaces"] = (id, replaces) => permits.setPermitReplaces(this.db, this.now(), id, replaces);
   getPermitLines: Store["getPermitLines"] = (id) => permits.getPermitLines(this.db, id);
   setLineExported: Store["setLineExported"] = (id, line, exported) => permits.setLineExported(this.db, id, line, exported);
 

@@ -56,6 +56,8 @@ export interface Store {
   updatePermitStatus(permitId: string, patch: PermitStatusPatch, from?: readonly PermitStatus[]): Promise<boolean>;
   /** Box 14 as customs gave it with the export endorsement. @throws {RecordNotFoundError} */
   setExportShipment(permitId: string, shipment: ExportShipment): Promise<void>;
+  /** Records that a permit replaces another (as the chain says); nothing when there is no such permit. */
+  setPermitReplaces(permitId: string, replacesPermitId: string): Promise<void>;
   getPermitLines(permitId: string): Promise<PermitLine[]>;
   /** Sets a line's exported quantity (thousandths), as the ledger reports it. @throws {RecordNotFoundError} */
   setLineExported(permitId: string, line: number, exported: bigint): Promise<void>;

@@ -57,6 +57,8 @@ export type PermitRecord = {
   /** Box 14, given by customs with the export endorsement (off chain); null until then, or if not given. */
   exportTransportDocument: string | null;
   exportPort: string | null;
+  /** For a replacement: the permit it replaces (once the chain has accepted the replacement). */
+  replacesPermitId: string | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -64,7 +66,7 @@ export type PermitRecord = {
 /** Box 14's bill of lading or air waybill and port of export. */
 export type ExportShipment = { transportDocument: string | null; port: string | null };
 
-export type NewPermit = Omit<PermitRecord, "status" | "failureReason" | "txHash" | "blockNumber" | "exportTransportDocument" | "exportPort" | "createdAt" | "updatedAt"> & {
+export type NewPermit = Omit<PermitRecord, "status" | "failureReason" | "txHash" | "blockNumber" | "exportTransportDocument" | "exportPort" | "replacesPermitId" | "createdAt" | "updatedAt"> & {
   status?: PermitStatus;
   lines: readonly { line: number; authorised: bigint }[];
 };

@@ -329,6 +329,12 @@ export function shouldRunTheLifecycle(startIt: () => Promise<TestService>): void
       expect(res.headers.get("location")).to.equal(`${svc.url}/api/v1/permits/${res.body.permitId}`);
       const oldNow = await waitForStatus(api, c.CH.issuer, old.permitId, "REPLACED", 5_000);
       expect(oldNow.history.map((h: { event: string }) => h.event)).to.include("PermitReplaced");
+      // Each names the other, by number too: the replacement names the permit it replaces (box 5 of its PDF).
+      expect(res.body.replaces).to.deep.equal({ permitId: old.permitId, permitNumber: old.permitNumber });
+      expect(oldNow.replacedBy).to.deep.equal({ permitId: res.body.permitId, permitNumber: replacement.permitNumber });
+      expect((await api.get(`/api/v1/permits/${res.body.permitId}`, { token: c.CH.issuer })).body.replaces).to.deep.equal(res.body.replaces);
+      const text = pdfText((await api.get(`/api/v1/permits/${res.body.permitId}/pdf`, { token: c.CH.issuer })).bytes);
+      if (text !== undefined) expect(text.replace(/\s+/g, " ")).to.contain(`Replaces permit ${old.permitNumber}, which is no longer valid.`);
       const verdict = await verifyQr(old.permitId);
       expect(verdict.verdict).to.equal("REPLACED");
       expect(verdict.replacementId).to.equal(res.body.permitId);

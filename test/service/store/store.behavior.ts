@@ -101,7 +101,7 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
     it("apply on a fresh database and report what they applied", async () => {
       const fresh = (await fixture.freshDatabase()).connect();
       drivers.push(fresh);
-      expect(await migrate(fresh)).to.deep.equal({ applied: [1, 2, 3, 4, 5, 6, 7], current: 7 });
+      expect(await migrate(fresh)).to.deep.equal({ applied: [1, 2, 3, 4, 5, 6, 7, 8], current: 8 });
     });
 
     it("2 puts an entry an earlier version left SENT back in the queue, where a claim finds it", async () => {
@@ -156,6 +156,25 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       expect(await found("zoologico de sao")).to.deep.equal(["26BR-OLD-1"]);
       expect(await found("26ch-old-249")).to.deep.equal(["26CH-OLD-249"]);
       expect(await found("cites_export")).to.have.length(250);
+    });
+
+    it("8 gives a replacement an earlier version stored the permit it replaces, from the replaced permit's event", async () => {
+      const old = (await fixture.freshDatabase()).connect();
+      drivers.push(old);
+      await migrate(old, MIGRATIONS.slice(0, 7));
+      const before = new SqlStore(old, clock.now, old);
+      const replaced = await before.insertPermit(newPermit({ permitNumber: "26CH-REPLACED" }));
+      const replacement = await before.insertPermit(newPermit({ permitNumber: "26CH-REPLACEMENT" }));
+      const other = await before.insertPermit(newPermit({ permitNumber: "26CH-OTHER" }));
+      await before.appendPermitEvent({
+        permitId: replaced.permitId, kind: "PermitReplaced", officerAddress: null, country: "CH", txHash: hex32(), blockNumber: 9, blockTime: null, logIndex: 0,
+        data: { replacementId: replacement.permitId.toUpperCase().replace(/^0X/, "0x") }, // as the chain spells it
+      });
+      expect(await migrate(old)).to.deep.equal({ applied: [8], current: 8 });
+      const upgraded = new SqlStore(old, clock.now, old);
+      expect((await upgraded.getPermit(replacement.permitId))!.replacesPermitId).to.equal(replaced.permitId);
+      expect((await upgraded.getPermit(other.permitId))!.replacesPermitId).to.be.null;
+      expect((await upgraded.getPermit(replaced.permitId))!.replacesPermitId).to.be.null;
     });
 
     it("roll back a failing migration completely", async () => {

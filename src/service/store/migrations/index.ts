@@ -11,6 +11,7 @@ import { permitExportShipment } from "./0004_permit_export_shipment";
 import { permitEventsByBlock } from "./0005_permit_events_by_block";
 import { permitsByBlock } from "./0006_permits_by_block";
 import { auditByPermit } from "./0007_audit_by_permit";
+import { permitReplaces } from "./0008_permit_replaces";
 
 export type Migration = {
   /** 1, 2, 3, … in order, no gaps. */
@@ -21,4 +22,4 @@ export type Migration = {
   data?: (tx: SqlExecutor) => Promise<void>;
 };
 
-export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent, permitSearchTextColumn, permitExportShipment, permitEventsByBlock, permitsByBlock, auditByPermit];
+export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent, permitSearchTextColumn, permitExportShipment, permitEventsByBlock, permitsByBlock, auditByPermit, permitReplaces];

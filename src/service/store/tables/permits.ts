@@ -24,13 +24,14 @@ const toPermit = (r: Row): PermitRecord => ({
   blockNumber: toNumberOrNull(r.block_number),
   exportTransportDocument: strOrNull(r.export_transport_document),
   exportPort: strOrNull(r.export_port),
+  replacesPermitId: strOrNull(r.replaces_permit_id),
   createdAt: str(r.created_at),
   updatedAt: str(r.updated_at),
 });
 
 /** The columns `toPermit` reads: not `search_text`, which only the search's WHERE needs (a page is up to 500 rows). */
 const PERMIT_COLUMNS = `permit_id, issuing_country, permit_number, document, salt, document_hash, doc_type, exporting_country, importing_country,
-  valid_until, status, failure_reason, issuer_officer_id, signature, tx_hash, block_number, export_transport_document, export_port, created_at, updated_at`;
+  valid_until, status, failure_reason, issuer_officer_id, signature, tx_hash, block_number, export_transport_document, export_port, replaces_permit_id, created_at, updated_at`;
 
 /** The record of a permit just inserted: what `getPermit` would read back, without reading it (issuing stores hundreds a second). */
 const inserted = (now: string, p: NewPermit): PermitRecord => ({
@@ -52,6 +53,7 @@ const inserted = (now: string, p: NewPermit): PermitRecord => ({
   blockNumber: null,
   exportTransportDocument: null,
   exportPort: null,
+  replacesPermitId: null,
   createdAt: now,
   updatedAt: now,
 });
@@ -239,6 +241,11 @@ export async function getPermitLines(db: SqlExecutor, permitId: string): Promise
 export async function setLineExported(db: SqlExecutor, permitId: string, line: number, exported: bigint): Promise<void> {
   const { changes } = await db.run("UPDATE permit_lines SET exported = ? WHERE permit_id = ? AND line = ?", [exported, permitId, line]);
   if (changes === 0) throw new RecordNotFoundError("permit line", `${permitId}#${line}`);
+}
+
+/** Records that `permitId` replaces `replacesPermitId` (as the chain says); nothing when the store does not hold `permitId`. */
+export async function setPermitReplaces(db: SqlExecutor, now: string, permitId: string, replacesPermitId: string): Promise<void> {
+  await db.run("UPDATE permits SET replaces_permit_id = ?, updated_at = ? WHERE permit_id = ? AND replaces_permit_id IS NULL", [replacesPermitId, now, permitId]);
 }
 
 /** Records box 14 (transport document, port of export) as customs gave it with the endorsement. */
