@@ -8,7 +8,7 @@ import { table, toJson } from "../lib/output";
 import { action } from "../lib/run";
 
 type Report = { country: string; year: number; columns: string[]; rows: Record<string, string | number | null>[] };
-type Options = ConnectionOptions & { country?: string; year?: number; format?: "csv" | "json" | "table"; output?: string; json?: boolean };
+type Options = ConnectionOptions & { country?: string; year?: number; basis?: "issued" | "traded"; format?: "csv" | "json" | "table"; output?: string; json?: boolean };
 
 /** The columns the terminal table shows; csv and json carry all of them. */
 const TABLE_COLUMNS = ["permitNumber", "status", "taxon", "term", "quantity", "quantityAuthorised", "unit", "exporter", "importer"];
@@ -18,6 +18,7 @@ export function registerReportCommands(program: Command): void {
   withConnection(report.command("annual").description("the CITES annual report: one row per permit line, with the quantities actually exported"))
     .option("--country <CC>", "ISO country code (default: your officer's country)")
     .option("--year <year>", "calendar year (default: this year)", integer("--year", 1975, 2200))
+    .addOption(new Option("--basis <basis>", "issued: every permit issued (the default); traded: only those whose export was endorsed").choices(["issued", "traded"]))
     .addOption(new Option("--format <format>", "csv and json carry every column; table (the default on a terminal) a summary").choices(["csv", "json", "table"]))
     .option("-o, --output <file>", "write to a file (format from its extension unless --format)")
     .option("--json", "same as --format json")
@@ -26,7 +27,7 @@ export function registerReportCommands(program: Command): void {
         if (opts.json && opts.format && opts.format !== "json") throw new UsageError(`--json contradicts --format ${opts.format}.`);
         const format = opts.json ? "json" : opts.format ?? (opts.output ? (/\.json$/i.test(opts.output) ? "json" : "csv") : process.stdout.isTTY ? "table" : "csv");
         if (format === "table" && opts.output) throw new UsageError("--format table is for the terminal; write csv or json to a file.");
-        const query = { country: opts.country?.toUpperCase(), year: opts.year, format: format === "csv" ? "csv" : "json" };
+        const query = { country: opts.country?.toUpperCase(), year: opts.year, basis: opts.basis, format: format === "csv" ? "csv" : "json" };
         const api = apiClientFrom(opts);
         let text: string;
         let rowCount: number;

@@ -3,7 +3,9 @@
  * certificate (not ePhyto certificates), numbered as on the permit, with the quantity
  * that actually left the exporting country (from the ledger's export endorsement) beside the
  * authorised one. A permit counts in the year of its export endorsement, or of its issue when it
- * was never endorsed (then no quantity was reported as traded).
+ * was never endorsed (then no quantity was reported as traded). On the basis of trade (`traded`),
+ * only the permits whose export was endorsed: what actually left the exporting country, as the
+ * CITES guidelines prefer where the data allow (`issued`, the default, reports every permit issued).
  */
 import { fromFixedPoint, type PermitDocument } from "../../sdk/document";
 import type { Store } from "../store";
@@ -14,7 +16,10 @@ export const ANNUAL_REPORT_COLUMNS = [
 ] as const;
 export type AnnualReportRow = Record<(typeof ANNUAL_REPORT_COLUMNS)[number], string | number | null>;
 
-export async function annualReport(store: Store, country: string, year: number): Promise<AnnualReportRow[]> {
+export const REPORT_BASES = ["issued", "traded"] as const;
+export type ReportBasis = (typeof REPORT_BASES)[number];
+
+export async function annualReport(store: Store, country: string, year: number, basis: ReportBasis = "issued"): Promise<AnnualReportRow[]> {
   const rows: AnnualReportRow[] = [];
   let cursor: string | undefined;
   do {
@@ -24,6 +29,7 @@ export async function annualReport(store: Store, country: string, year: number):
       if (!p.docType.startsWith("CITES_")) continue; // an ePhyto certificate is not CITES trade
       const events = await store.listPermitEvents(p.permitId);
       const endorsed = events.find((e) => e.kind === "ExportEndorsed");
+      if (basis === "traded" && !endorsed) continue;
       const when = endorsed?.blockTime ?? events.find((e) => e.kind === "PermitIssued")?.blockTime ?? p.createdAt;
       if (new Date(when).getUTCFullYear() !== year) continue;
       const doc = JSON.parse(p.documentJson) as PermitDocument;

@@ -5,7 +5,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import { ForbiddenError } from "../http/errors";
-import { ANNUAL_REPORT_COLUMNS, annualReport } from "../domain/reports";
+import { ANNUAL_REPORT_COLUMNS, REPORT_BASES, annualReport } from "../domain/reports";
 import type { Store } from "../store";
 import { handler, officerOf, parseRequest } from "./middleware";
 import { exportFormat, toCsv } from "./officers";
@@ -24,6 +24,8 @@ const annualQuery = z.object({
     .pipe(z.number().min(1975, "from 1975, when CITES entered into force").max(2200, "at most 2200"))
     .optional(),
   format: exportFormat,
+  /** issued: every permit issued (the default); traded: those whose export was endorsed. */
+  basis: z.enum(REPORT_BASES, { error: "issued (every permit issued) or traded (those whose export was endorsed)" }).default("issued"),
 });
 
 export function reportRoutes(deps: { store: Store }): Router {
@@ -37,11 +39,12 @@ export function reportRoutes(deps: { store: Store }): Router {
       const country = query.country ?? officer.country;
       const year = query.year ?? new Date().getUTCFullYear();
       if (country !== officer.country) throw new ForbiddenError(`Officers of ${officer.country} may only report for ${officer.country}.`);
-      const rows = await annualReport(deps.store, country, year);
+      const rows = await annualReport(deps.store, country, year, query.basis);
       if (format === "csv") {
-        res.type("text/csv").setHeader("Content-Disposition", `attachment; filename="annual-report-${country}-${year}.csv"`);
+        const suffix = query.basis === "traded" ? "-traded" : "";
+        res.type("text/csv").setHeader("Content-Disposition", `attachment; filename="annual-report-${country}-${year}${suffix}.csv"`);
         res.send(toCsv(rows, [...ANNUAL_REPORT_COLUMNS]));
-      } else res.json({ country, year, columns: ANNUAL_REPORT_COLUMNS, rows });
+      } else res.json({ country, year, basis: query.basis, columns: ANNUAL_REPORT_COLUMNS, rows });
     }),
   );
   router.get(

@@ -190,21 +190,36 @@ export function shouldRunTheLifecycle(startIt: () => Promise<TestService>): void
     });
 
     it("appears in CH's annual report (JSON and CSV) with the exported, not the authorised, quantity", async () => {
-      const json = await api.get("/api/v1/reports/annual?country=CH&year=2026&format=json", { token: c.CH.admin });
+      // The year of the endorsement on chain: this one.
+      const year = new Date().getUTCFullYear();
+      const json = await api.get(`/api/v1/reports/annual?country=CH&year=${year}&format=json`, { token: c.CH.admin });
       expect(json.status, json.text).to.equal(200);
       const rows = json.body.rows.filter((r: { permitNumber: string }) => r.permitNumber === doc.permitNumber);
       expect(rows).to.have.length(2);
-      expect(rows[0]).to.include({ year: 2026, documentType: "CITES_EXPORT_PERMIT", taxon: "Python reticulatus", term: "SKI", quantity: 100, quantityAuthorised: 120, exporter: "CH", importer: "JP", status: "USED", appendix: "II", source: "W", purpose: "T" });
+      expect(rows[0]).to.include({ year, documentType: "CITES_EXPORT_PERMIT", taxon: "Python reticulatus", term: "SKI", quantity: 100, quantityAuthorised: 120, exporter: "CH", importer: "JP", status: "USED", appendix: "II", source: "W", purpose: "T" });
       expect(rows[0]).to.include({ line: 1 });
       expect(rows[1]).to.include({ line: 2, quantity: 12.25, quantityAuthorised: 14.5, unit: "kg" });
       // An ePhyto certificate is no CITES trade: not in CL's CITES report, although anchored this year.
       const ephyto = await issueAndAnchor(api, c.CL.issuer, sample("clEphyto"));
-      const cl = await api.get("/api/v1/reports/annual?country=CL&year=2026", { token: c.CL.issuer });
+      const cl = await api.get(`/api/v1/reports/annual?country=CL&year=${year}`, { token: c.CL.issuer });
       expect(cl.status, cl.text).to.equal(200);
       expect(cl.body.rows.map((r: { permitNumber: string }) => r.permitNumber)).to.not.include(ephyto.permitNumber);
       expect(json.body.columns).to.include.members(["permitNumber", "line", "taxon", "quantity", "quantityAuthorised", "unit", "exporter", "importer"]);
 
-      const csv = await api.get("/api/v1/reports/annual?country=CH&year=2026&format=csv", { token: c.CH.issuer });
+      // On the basis of trade: the endorsed permit, not one only issued.
+      const onlyIssued = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
+      const numbers = async (basis: string) => {
+        const r = await api.get(`/api/v1/reports/annual?country=CH&year=${year}&basis=${basis}`, { token: c.CH.admin });
+        expect(r.status, r.text).to.equal(200);
+        expect(r.body.basis).to.equal(basis);
+        return r.body.rows.map((row: { permitNumber: string }) => row.permitNumber);
+      };
+      expect(await numbers("issued")).to.include.members([doc.permitNumber, onlyIssued.permitNumber]);
+      const traded = await numbers("traded");
+      expect(traded).to.include(doc.permitNumber).and.not.include(onlyIssued.permitNumber);
+      expectProblem(await api.get(`/api/v1/reports/annual?basis=shipped`, { token: c.CH.admin }), 400);
+
+      const csv = await api.get(`/api/v1/reports/annual?country=CH&year=${year}&format=csv`, { token: c.CH.issuer });
       expect(csv.status).to.equal(200);
       expect(csv.headers.get("content-type")).to.match(/^text\/csv/);
       const [header, ...lines] = csv.text.trim().split("\r\n");
