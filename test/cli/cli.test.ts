@@ -233,13 +233,19 @@ describe("permit-registry CLI", function () {
     }
   });
 
-  it("writes the annual report as CSV", async () => {
+  it("writes the annual report as CSV; on the basis of trade, only the endorsed permits", async () => {
     const out = path.join(tmp, "annual.csv");
-    const r = await cli(["report", "annual", "--country", "CH", "--year", "2026", "--format", "csv", "-o", out, "--as", "CH:issuer"]);
+    const year = String(new Date().getUTCFullYear()); // the year of the endorsement on chain
+    const r = await cli(["report", "annual", "--country", "CH", "--year", year, "--format", "csv", "-o", out, "--as", "CH:issuer"]);
     expect(r.code, explain(r)).to.equal(0);
     const csv = readFileSync(out, "utf8").split("\r\n");
     expect(csv[0]).to.include("permitNumber").and.include("quantityAuthorised");
     expect(csv.filter((l) => l.includes("CH-2026-004711"))).to.have.length(2); // one row per line item
+    expect(csv.some((l) => l.includes("CH-2026-004712")), "issued, not endorsed").to.equal(true);
+    const traded = await cli(["report", "annual", "--year", year, "--basis", "traded", "--json", "--as", "CH:issuer"]);
+    expect(traded.code, explain(traded)).to.equal(0);
+    const numbers = (JSON.parse(traded.stdout) as { rows: { permitNumber: string }[] }).rows.map((row) => row.permitNumber);
+    expect(numbers).to.include("CH-2026-004711").and.not.include("CH-2026-004712");
   });
 
   it("an authority admin adds and removes an officer; the list shows it removed and its token stops working", async () => {

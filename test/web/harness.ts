@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { Jimp } from "jimp";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { decodeQrImage, decodeQrPayload, encodeQrPayload, extractQrPayload, toVerifyUrl, type FullQrPayload } from "../../src/sdk/qr";
 import { startService, type ServiceHandle } from "../../src/service/server";
 
 export const ROOT = path.join(__dirname, "..", "..");
@@ -104,6 +105,34 @@ export async function waitForStatus(registry: Registry, permitId: string, status
     if (Date.now() > deadline) throw new Error(`permit ${permitId} is ${view.status}, not ${status}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** The QR text of an issued permit, read from its QR PNG as a scanner would. */
+export async function qrTextOf(registry: Registry, permitId: string): Promise<string> {
+  return decodeQrImage(await apiBytes(registry, registry.tokens.CH.issuer, `/permits/${permitId}/qr.png`));
+}
+
+/** A forged code: the genuine one with line 1's quantity raised to `quantity`, re-encoded (signature and salt kept). */
+export function forgedQr(genuineQr: string, quantity: number): string {
+  const payload = decodeQrPayload(extractQrPayload(genuineQr)) as FullQrPayload;
+  const document = structuredClone(payload.document) as { items: { quantity: number }[] };
+  document.items[0].quantity = quantity;
+  return toVerifyUrl(encodeQrPayload({ ...payload, document } as never), genuineQr.slice(0, genuineQr.indexOf("#")));
+}
+
+/** Kills the registry's embedded chain (Anvil, started by this registry): the ledger is then unreachable. Only for a file's last tests. */
+export async function killChain(registry: Registry): Promise<void> {
+  const { pid } = JSON.parse(readFileSync(path.join(registry.dataDir, "chain", "anvil.pid"), "utf8")) as { pid: number };
+  process.kill(pid, "SIGKILL");
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+      await new Promise((r) => setTimeout(r, 20));
+    } catch {
+      return;
+    }
+  }
+  throw new Error(`Anvil pid ${pid} did not die`);
 }
 
 /** The verify link in a QR, pointed at the test server (the QR names the configured public URL). */

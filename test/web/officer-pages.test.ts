@@ -2,16 +2,20 @@
  * The officers' pages in a real browser, through the whole life of a permit: sign in, issue
  * through the form (validation messages next to the fields first), download the PDF and read its
  * QR code, endorse the export as customs, accept the import on the other side, then see it on
- * the verify page; the permits list, officers and dashboard pages. Screenshots at 375 px.
+ * the verify page; the permits list, officers and dashboard pages. Screenshots at 375 px. The
+ * endorse and accept steps are offered only on a VALID code and to the country that takes them.
  */
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { decodeQrImage } from "../../src/sdk/qr";
-import { apiCall, exportPermit, issueAnchored, launchChromium, onServer, phoneScreenshot, prepareBrowserTests, signInAs, startRegistry, type Registry } from "./harness";
+import { apiCall, exportPermit, forgedQr, issueAnchored, killChain, launchChromium, onServer, phoneScreenshot, prepareBrowserTests, qrTextOf, signInAs, startRegistry, type Registry } from "./harness";
+
+/** Screenshots to look at by eye while changing the pages (not kept). */
+const LOOK = path.join(os.tmpdir(), "web-fix");
 
 describe("web: officers' pages (Chromium)", function () {
   this.timeout(120_000);
@@ -24,6 +28,7 @@ describe("web: officers' pages (Chromium)", function () {
     prepareBrowserTests();
     registry = await startRegistry();
     browser = await launchChromium();
+    mkdirSync(LOOK, { recursive: true });
   });
   after(async () => {
     await browser?.close();
@@ -35,6 +40,13 @@ describe("web: officers' pages (Chromium)", function () {
     page.on("dialog", (d) => void d.accept());
     await signInAs(page, registry, token);
     return page;
+  }
+
+  /** Pastes `qr` into the lookup of the page open in `page` and waits until it answered. */
+  async function lookUp(page: Page, qr: string): Promise<void> {
+    await page.fill("#permit-input", qr);
+    await page.click("#find-permit");
+    await page.waitForSelector("#endorse-form, #confirm-accept, #step-refused, #lookup-status .notice", { timeout: 30_000 });
   }
 
   it("signs an issuer in with the token and out again", async () => {
@@ -218,6 +230,119 @@ describe("web: officers' pages (Chromium)", function () {
     expect(await page.textContent(".lead")).to.include(`${total} permits in the registry`);
     await phoneScreenshot(page, "dashboard");
     await page.setViewportSize({ width: 1280, height: 900 });
+    await page.context().close();
+  });
+  it("the endorse form starts empty: a line left blank is not endorsed in full, and 0 can be typed", async () => {
+    const permit = await issueAnchored(registry, exportPermit("CH-WEB-EMPTY-1"));
+    const page = await officerPage(registry.tokens.CH.customs);
+    await lookUp(page, await qrTextOf(registry, permit.permitId));
+    await page.waitForSelector("#endorse-form");
+    expect(await page.inputValue("#qty-1")).to.equal("");
+    expect(await page.inputValue("#qty-2")).to.equal("");
+    expect(await page.textContent("#qty-1-hint")).to.equal("of 120 specimens authorised");
+    expect(await page.textContent("#qty-2-hint")).to.equal("of 14.5 kg authorised");
+    await page.fill("#qty-1", "100");
+    await page.click("#review-endorsement");
+    expect(await page.locator("#confirm-endorsement").count()).to.equal(0);
+    expect(await page.$eval("#qty-2", (el) => (el as HTMLInputElement).validity.valueMissing)).to.equal(true);
+    await page.fill("#qty-2", "0");
+    await page.click("#review-endorsement");
+    await page.waitForSelector("#confirm-endorsement");
+    expect(await page.textContent("#endorse-form .notice-info ul")).to.equal("Line 1: 100 specimens of 120 specimensLine 2: 0 kg of 14.5 kg");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(LOOK, "endorse-empty-form.png"), fullPage: true });
+    await page.click("#confirm-endorsement");
+    await page.waitForSelector("#endorse-done", { timeout: 30_000 });
+    const view = await apiCall<{ lines: { exported: number | null }[] }>(registry, registry.tokens.CH.issuer, "GET", `/permits/${permit.permitId}`);
+    expect(view.lines.map((l) => l.exported)).to.deep.equal([100, 0]);
+    await page.context().close();
+  });
+
+  it("offers neither endorsement nor acceptance on a tampered code, says why, and takes away the previous permit's form", async () => {
+    const permit = await issueAnchored(registry, exportPermit("CH-WEB-FORGED-1"));
+    const genuine = await qrTextOf(registry, permit.permitId);
+    const forged = forgedQr(genuine, 1200);
+
+    const customs = await officerPage(registry.tokens.CH.customs);
+    await lookUp(customs, genuine);
+    await customs.waitForSelector("#endorse-form");
+    await lookUp(customs, forged);
+    expect(await customs.getAttribute("[data-verdict]", "data-verdict")).to.equal("TAMPERED");
+    expect(await customs.getAttribute("#step-refused", "data-reason")).to.equal("TAMPERED");
+    expect(await customs.textContent("#step-refused")).to.equal("Endorsement not offered. This code does not match what was issued: do not accept the paper; hold the shipment and report the document.");
+    expect(await customs.locator("#endorse-form").count()).to.equal(0);
+    await customs.setViewportSize({ width: 390, height: 844 });
+    await customs.screenshot({ path: path.join(LOOK, "endorse-tampered.png"), fullPage: true });
+    await customs.context().close();
+
+    const importer = await officerPage(registry.tokens.JP.customs);
+    await importer.goto(`${registry.url}/accept`);
+    await lookUp(importer, forged);
+    expect(await importer.getAttribute("#step-refused", "data-reason")).to.equal("TAMPERED");
+    expect(await importer.textContent("#step-refused")).to.include("Acceptance not offered. This code does not match what was issued: do not accept the paper");
+    expect(await importer.locator("#confirm-accept").count()).to.equal(0);
+    await importer.context().close();
+  });
+
+  it("says at once that an officer of another country may not endorse the export or accept the import", async () => {
+    const permit = await issueAnchored(registry, exportPermit("CH-WEB-COUNTRY-1")); // CH → JP
+    const qr = await qrTextOf(registry, permit.permitId);
+
+    const japanese = await officerPage(registry.tokens.JP.customs);
+    await japanese.goto(`${registry.url}/endorse`);
+    await lookUp(japanese, qr);
+    expect(await japanese.getAttribute("[data-verdict]", "data-verdict")).to.equal("VALID");
+    expect(await japanese.getAttribute("#step-refused", "data-reason")).to.equal("COUNTRY");
+    expect(await japanese.textContent("#step-refused")).to.equal("Endorsement not offered. This permit is for an export from Switzerland (CH): only customs of Switzerland (CH) can endorse it. You are signed in as an officer of Japan (JP).");
+    expect(await japanese.locator("#endorse-form").count()).to.equal(0);
+    await japanese.context().close();
+
+    const swiss = await officerPage(registry.tokens.CH.customs);
+    await swiss.goto(`${registry.url}/accept`);
+    await lookUp(swiss, qr);
+    expect(await swiss.getAttribute("#step-refused", "data-reason")).to.equal("COUNTRY");
+    expect(await swiss.textContent("#step-refused")).to.include("only officers of Japan (JP) can accept it");
+    expect(await swiss.locator("#confirm-accept").count()).to.equal(0);
+    await swiss.setViewportSize({ width: 390, height: 844 });
+    await swiss.screenshot({ path: path.join(LOOK, "accept-other-country.png"), fullPage: true });
+    await swiss.context().close();
+  });
+
+  it("offers no step on a permit already used or cancelled", async () => {
+    const importer = await officerPage(registry.tokens.JP.customs);
+    await importer.goto(`${registry.url}/accept`);
+    await lookUp(importer, qrText); // accepted above
+    expect(await importer.getAttribute("#step-refused", "data-reason")).to.equal("ALREADY_USED");
+    expect(await importer.locator("#confirm-accept").count()).to.equal(0);
+    await importer.context().close();
+
+    const cancelled = await issueAnchored(registry, exportPermit("CH-WEB-CANCEL-2"));
+    await apiCall(registry, registry.tokens.CH.issuer, "POST", `/permits/${cancelled.permitId}/cancel`, { reason: "LOST" });
+    const customs = await officerPage(registry.tokens.CH.customs);
+    await lookUp(customs, await qrTextOf(registry, cancelled.permitId));
+    expect(await customs.getAttribute("#step-refused", "data-reason")).to.equal("CANCELLED");
+    expect(await customs.textContent("#step-refused")).to.include("cancelled this permit, so the export cannot be endorsed");
+    expect(await customs.locator("#endorse-form").count()).to.equal(0);
+    await customs.context().close();
+  });
+
+  // Kills this registry's chain: keep it last.
+  it("when the ledger cannot be reached, offers no endorsement and says to retry", async () => {
+    const permit = await issueAnchored(registry, exportPermit("CH-WEB-NOCHAIN-1"));
+    const qr = await qrTextOf(registry, permit.permitId);
+    const page = await officerPage(registry.tokens.CH.customs);
+    await killChain(registry);
+    // The service's mirror notices on its next sync (every 500 ms).
+    let reason: string | null = null;
+    for (const deadline = Date.now() + 10_000; reason !== "CHAIN_UNREACHABLE" && Date.now() < deadline;) {
+      await lookUp(page, qr);
+      reason = await page.locator("#step-refused").getAttribute("data-reason", { timeout: 1_000 }).catch(() => null);
+    }
+    expect(reason).to.equal("CHAIN_UNREACHABLE");
+    expect(await page.textContent("#step-refused")).to.include("Endorsement not offered. The registry cannot reach its ledger just now, so the export cannot be endorsed at the moment. Retry in a minute.");
+    expect(await page.locator("#endorse-form").count()).to.equal(0);
+    await page.click("#retry-lookup"); // asks again
+    await page.waitForSelector("#step-refused[data-reason=CHAIN_UNREACHABLE]");
     await page.context().close();
   });
 });

@@ -1,16 +1,20 @@
 /**
  * The verify page in a real browser: the camera path with Chromium's fake camera playing the
  * project's own QR code, the QR link landing, untrusted text, keyboard use, offline mode, and the
- * scripts' compressed delivery.
+ * scripts' compressed delivery; what a tampered code, a notice of non-compliance, a damaged code
+ * and an unreachable ledger look like; the verdict brought into view on a phone.
  */
 import { expect } from "chai";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { decodeQrImage, decodeQrPayload, encodeQrPayload, extractQrPayload, renderQrPng, toVerifyUrl, type FullQrPayload } from "../../src/sdk/qr";
-import { apiBytes, exportPermit, issueAnchored, launchChromium, onServer, phoneScreenshot, pngToY4m, prepareBrowserTests, startRegistry, WEB_DIR, type Registry } from "./harness";
+import { decodeQrImage, renderQrPng } from "../../src/sdk/qr";
+import { apiBytes, apiCall, exportPermit, forgedQr, issueAnchored, killChain, launchChromium, onServer, phoneScreenshot, pngToY4m, prepareBrowserTests, qrTextOf, startRegistry, WEB_DIR, type Registry } from "./harness";
+
+/** Screenshots to look at by eye while changing the pages (not kept). */
+const LOOK = path.join(os.tmpdir(), "web-fix");
 
 describe("web: verify page (Chromium)", function () {
   this.timeout(120_000);
@@ -27,6 +31,7 @@ describe("web: verify page (Chromium)", function () {
     genuinePng = await apiBytes(registry, registry.tokens.CH.issuer, `/permits/${permit.permitId}/qr.png`);
     genuineQr = await decodeQrImage(genuinePng);
     browser = await launchChromium();
+    mkdirSync(LOOK, { recursive: true });
   });
   after(async () => {
     await browser?.close();
@@ -36,6 +41,14 @@ describe("web: verify page (Chromium)", function () {
   async function verdictOf(page: Page): Promise<string> {
     const el = await page.waitForSelector("[data-verdict]", { timeout: 30_000 });
     return (await el.getAttribute("data-verdict"))!;
+  }
+
+  /** Waits until the whole verdict box is on screen (the page may scroll smoothly to it). */
+  async function verdictInView(page: Page): Promise<void> {
+    await page.waitForFunction(() => {
+      const box = document.querySelector(".verdict")!.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight;
+    }, undefined, { timeout: 5_000 });
   }
 
   async function scanWithFakeCamera(png: Buffer, name: string): Promise<{ verdict: string; page: Page; camera: Browser }> {
@@ -62,10 +75,7 @@ describe("web: verify page (Chromium)", function () {
   });
 
   it("scans a tampered QR code (quantity raised, re-encoded) and does not show VALID", async () => {
-    const payload = decodeQrPayload(extractQrPayload(genuineQr)) as FullQrPayload;
-    const document = structuredClone(payload.document) as { items: { quantity: number }[] };
-    document.items[0].quantity = 1200;
-    const forged = toVerifyUrl(encodeQrPayload({ ...payload, document } as never), genuineQr.slice(0, genuineQr.indexOf("#")));
+    const forged = forgedQr(genuineQr, 1200);
     const { verdict, page, camera } = await scanWithFakeCamera(await renderQrPng(forged), "tampered");
     try {
       expect(verdict).to.equal("TAMPERED");
@@ -180,5 +190,95 @@ describe("web: verify page (Chromium)", function () {
     expect(await page.textContent(".verdict-mode")).to.include("Offline");
     await phoneScreenshot(page, "verify-offline");
     await context.close();
+  });
+  it("keeps the Stop camera button hidden until the camera runs (the hidden attribute wins over the buttons' display)", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${registry.url}/verify`);
+    await page.waitForSelector("#start-camera");
+    const stop = page.locator("button", { hasText: "Stop camera" });
+    expect(await stop.count()).to.equal(1);
+    expect(await stop.isVisible()).to.equal(false);
+    await page.close();
+  });
+
+  it("on a phone, brings the verdict of a QR link into view, not just its top edge", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(onServer(registry, genuineQr));
+    expect(await verdictOf(page)).to.equal("VALID");
+    await verdictInView(page);
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal("verdict-word");
+    await page.screenshot({ path: path.join(LOOK, "verify-phone-link.png") });
+    await page.close();
+  });
+
+  it("labels a tampered code's content as what the altered code claims, and shows the anchored quantities as the real ones", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(onServer(registry, forgedQr(genuineQr, 1200)));
+    expect(await verdictOf(page)).to.equal("TAMPERED");
+    expect(await page.textContent("#content-h")).to.equal("What the altered code claims — not what was issued");
+    expect(await page.textContent("#claimed .claimed-warning")).to.include("Do not rely on any of it");
+    expect(await page.textContent("#lines-h")).to.include("What was issued");
+    // Line 1: 120 anchored (the chain has no units), 1,200 claimed.
+    expect(await page.textContent('#anchored [data-line="1"] .authorised')).to.equal("120");
+    expect(await page.textContent('#anchored [data-line="1"] .claimed-qty')).to.equal("1,200 specimens ✗ differs");
+    expect(await page.textContent('#anchored [data-line="1"] .exported')).to.equal("not yet endorsed");
+    expect(await page.textContent('#anchored [data-line="2"] .authorised')).to.equal("14.5");
+    expect(await page.locator('#anchored [data-line="2"] .differs').count()).to.equal(0);
+    // The claimed species stay in the claimed section only.
+    expect(await page.locator("#anchored .species").count()).to.equal(0);
+    expect(await page.locator("#claimed .species").count()).to.equal(2);
+    await page.screenshot({ path: path.join(LOOK, "verify-tampered-details.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("says in the verdict's headline that a notice of non-compliance is recorded, keeping the verdict VALID", async () => {
+    const permit = await issueAnchored(registry, exportPermit("CH-WEB-NC-1"));
+    await apiCall(registry, registry.tokens.CH.customs, "POST", `/permits/${permit.permitId}/endorsements`, { items: [{ line: 1, quantity: 100 }, { line: 2, quantity: 14.5 }] });
+    await apiCall(registry, registry.tokens.JP.customs, "POST", `/permits/${permit.permitId}/non-compliance`, { reason: "QUANTITY_MISMATCH" });
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(onServer(registry, await qrTextOf(registry, permit.permitId)));
+    expect(await verdictOf(page)).to.equal("VALID");
+    expect(await page.textContent("#verdict-word")).to.equal("VALID");
+    expect(await page.textContent(".verdict #verdict-nc")).to.include("A notice of non-compliance is recorded for this permit (quantity mismatch)");
+    await verdictInView(page); // the notice is part of the verdict box, so on the first screen
+    await page.screenshot({ path: path.join(LOOK, "verify-non-compliance.png") });
+    await page.close();
+  });
+
+  it("says a damaged code in plain words, with the technical reason folded away for support", async () => {
+    const damaged = `${genuineQr.slice(0, genuineQr.indexOf("#") + 1)}PR1:6BFOXN%*ZA`;
+    const { verdict, error } = await apiCall<{ verdict: string; error: string }>(registry, null, "POST", "/verify", { qr: damaged });
+    expect(verdict).to.equal("MALFORMED");
+    const page = await browser.newPage();
+    await page.goto(`${registry.url}/verify`);
+    await page.fill("#qr-text", damaged);
+    await page.press("#qr-text", "Enter");
+    expect(await verdictOf(page)).to.equal("MALFORMED");
+    expect(await page.textContent(".verdict-say")).to.equal("This QR code is damaged or is not a permit code of this registry. Scan it again.");
+    expect(await page.innerText("#result")).to.not.include(error); // folded away
+    expect(await page.textContent("details.verdict-technical summary")).to.equal("Technical details (for support)");
+    expect(await page.textContent("details.verdict-technical .verdict-error")).to.equal(error);
+    await page.close();
+  });
+
+  // Kills this registry's chain: keep it last.
+  it("when the registry cannot reach its ledger, says so plainly, keeps the technical reason for support", async () => {
+    await killChain(registry);
+    const page = await browser.newPage();
+    // The service's mirror notices on its next sync (every 500 ms).
+    let verdict = "";
+    for (const deadline = Date.now() + 10_000; verdict !== "CHAIN_UNREACHABLE" && Date.now() < deadline;) {
+      await page.goto(`${registry.url}/verify`);
+      await page.fill("#qr-text", genuineQr);
+      await page.press("#qr-text", "Enter");
+      verdict = await verdictOf(page);
+    }
+    expect(verdict).to.equal("CHAIN_UNREACHABLE");
+    expect(await page.textContent(".verdict-say")).to.equal("The registry could not reach its ledger just now, so whether the permit is still usable is not known; retry shortly. The offline checks below still ran.");
+    const shown = await page.innerText("#result");
+    expect(shown).to.not.include("RPC");
+    expect(await page.textContent("details.verdict-technical .verdict-error")).to.include("Check that the RPC endpoint is running and reachable");
+    await page.screenshot({ path: path.join(LOOK, "verify-chain-unreachable.png"), fullPage: true });
+    await page.close();
   });
 });

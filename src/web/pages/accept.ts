@@ -1,4 +1,9 @@
-/** Accept an import (officers of the importing country): find the permit, check it, confirm; the permit is then used. */
+/**
+ * Accept an import (officers of the importing country): find the permit, check it, confirm; the
+ * permit is then used. The accept button is offered only for a VALID code and an officer of the
+ * importing country (lib/officerStep.ts); whether an export permit was endorsed first is the
+ * service's rule, and its refusal is shown.
+ */
 import { api, messageOf } from "../lib/api";
 import { h, notice, replace } from "../lib/dom";
 import { country, quantity, shipment } from "../lib/format";
@@ -12,11 +17,14 @@ if (page) {
   replace(page.main,
     h("h1", {}, "Accept an import"),
     h("p", { class: "lead" }, `Officers of ${country(page.officer!.country)}: accept a shipment arriving under a permit. The permit is then used and cannot be presented again.`),
-    permitLookup((found) => show(found)),
+    permitLookup({ step: "accept", officer: page.officer!, onStart: () => replace(step), onFound: show }),
     step,
   );
 
   function show({ permit }: Found): void {
+    if (permit.status !== "ISSUED" && permit.status !== "ENDORSED") {
+      return void replace(step, notice("warning", `Permit ${permit.permitNumber} is `, statusBadge(permit.status), "; only an issued or endorsed permit that has not been used can be accepted."));
+    }
     const result = h("div", { "aria-live": "polite" });
     replace(step, h("section", { class: "card" },
       h("h2", {}, `2. Permit ${permit.permitNumber} `, statusBadge(permit.status)),

@@ -1,6 +1,9 @@
 /**
  * Endorse an export (customs of the exporting country): find the permit, enter the quantities
- * that actually leave, the transport document and the port, review, confirm.
+ * that actually leave, the transport document and the port, review, confirm. The form is offered
+ * only for a VALID code and an officer of the exporting country (lib/officerStep.ts). Its
+ * quantities start empty: each line is typed, 0 for a line that did not leave, so a line the
+ * officer overlooked is not endorsed in full.
  */
 import { api, messageOf } from "../lib/api";
 import { h, notice, replace } from "../lib/dom";
@@ -15,7 +18,7 @@ if (page) {
   replace(page.main,
     h("h1", {}, "Endorse an export"),
     h("p", { class: "lead" }, `Customs of ${country(page.officer!.country)}: record what actually leaves the country.`),
-    permitLookup((found) => showForm(found)),
+    permitLookup({ step: "endorse", officer: page.officer!, onStart: () => replace(step), onFound: showForm }),
     step,
   );
 
@@ -24,16 +27,19 @@ if (page) {
       return void replace(step, notice("warning", `Permit ${permit.permitNumber} is `, statusBadge(permit.status), "; only an issued permit that has not been endorsed can be endorsed."));
     }
     const inputs = permit.lines.map((l) =>
-      h("input", { type: "number", id: `qty-${l.line}`, name: `qty-${l.line}`, min: "0", max: String(l.authorised), step: "0.001", value: String(l.authorised), inputmode: "decimal", required: true }),
+      h("input", { type: "number", id: `qty-${l.line}`, name: `qty-${l.line}`, min: "0", max: String(l.authorised), step: "0.001", inputmode: "decimal", required: true, "aria-describedby": `qty-${l.line}-hint` }),
     );
     const transport = h("input", { id: "transport-document", name: "transportDocument", maxlength: "200", autocomplete: "off" });
     const port = h("input", { id: "port", name: "port", maxlength: "200" });
     const review = h("div", { "aria-live": "polite" });
-    const form = h("form", { class: "card", id: "endorse-form", onsubmit: (e) => { e.preventDefault(); showReview(); } },
+    const form = h("form", { class: "card", id: "endorse-form", onsubmit: (e) => { e.preventDefault(); showReview(); }, oninput: () => replace(review) },
       h("h2", {}, `2. Quantities leaving under ${permit.permitNumber}`),
-      permit.lines.map((l, i) => h("div", {},
-        h("label", { for: `qty-${l.line}` }, `Line ${l.line}: `, h("i", {}, l.scientificName ?? ""), h("span", { class: "hint" }, ` — authorised ${quantity(l.authorised, l.unit)}`)),
-        inputs[i])),
+      h("p", { class: "small" }, "Type the quantity that leaves on every line; 0 for a line that does not leave."),
+      permit.lines.map((l, i) => h("div", { class: "qty-field" },
+        h("label", { for: `qty-${l.line}` }, `Line ${l.line}: `, h("i", {}, l.scientificName ?? ""), " — quantity leaving"),
+        h("div", { class: "qty-input" },
+          inputs[i],
+          h("span", { class: "hint", id: `qty-${l.line}-hint` }, `of ${quantity(l.authorised, l.unit)} authorised`)))),
       h("div", { class: "grid2" },
         h("div", {}, h("label", { for: "transport-document" }, "Transport document ", h("span", { class: "hint" }, "(air waybill, bill of lading)")), transport),
         h("div", {}, h("label", { for: "port" }, "Port of exit"), port)),
@@ -43,6 +49,9 @@ if (page) {
     replace(step, form);
 
     function showReview(): void {
+      // An empty box is not 0: the browser's `required` says so first, this if it was bypassed.
+      const blank = permit.lines.find((_, i) => inputs[i].value.trim() === "");
+      if (blank) return void replace(review, notice("error", `Line ${blank.line}: enter the quantity that leaves (0 if none).`));
       const items = permit.lines.map((l, i) => ({ line: l.line, quantity: Number(inputs[i].value) }));
       const bad = items.find((it, i) => !Number.isFinite(it.quantity) || it.quantity < 0 || it.quantity > permit.lines[i].authorised);
       if (bad) return void replace(review, notice("error", `Line ${bad.line}: enter a quantity from 0 to the authorised quantity.`));

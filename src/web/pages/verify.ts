@@ -51,8 +51,19 @@ async function verifyText(text: string): Promise<void> {
       return;
     }
   }
+  show(verification);
+}
+
+/**
+ * Shows a verification and brings its verdict to the top of the screen: on a phone the scan and
+ * paste cards fill the first screen, and focus alone scrolls only until the verdict's edge shows.
+ * The verdict word takes the focus, so a screen reader reads it out.
+ */
+function show(verification: Verification): void {
   replace(result, renderVerdict(verification), ...renderVerificationDetails(verification));
-  byId("verdict-word").focus();
+  const verdict = result.querySelector<HTMLElement>(".verdict");
+  verdict?.scrollIntoView({ block: "start", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+  byId("verdict-word").focus({ preventScroll: true });
 }
 
 async function startCamera(): Promise<void> {
@@ -101,9 +112,7 @@ async function onPhoto(event: Event): Promise<void> {
   try {
     const form = new FormData();
     form.append("image", file);
-    const verification = await api<Verification>("/verify", { form, token: null });
-    replace(result, renderVerdict(verification), ...renderVerificationDetails(verification));
-    byId("verdict-word").focus();
+    show(await api<Verification>("/verify", { form, token: null }));
   } catch (err) {
     replace(result, notice("error", `No QR code could be read from the photo (${messageOf(err)}). Try a sharper photo, closer to the code.`));
   }
