@@ -202,6 +202,24 @@ describe("permit-registry CLI", function () {
     expect(r.stdout).to.include("CANCELLED");
   });
 
+  it("replaces a permit with a new document, and records a notice of non-compliance on an imported one", async () => {
+    const original = writeDoc("to-replace.json", "01-ch-export-python-skins.json", (d) => (d.permitNumber = "CH-2026-004714"));
+    const replacement = writeDoc("replacement.json", "01-ch-export-python-skins.json", (d) => (d.permitNumber = "CH-2026-004715"));
+    const issued = await cli(["issue", original, "--as", "CH:issuer", "--wait", "--json"]);
+    expect(issued.code, explain(issued)).to.equal(0);
+    const replaced = await cli(["replace", "CH-2026-004714", replacement, "--as", "CH:issuer", "--json"]);
+    expect(replaced.code, explain(replaced)).to.equal(0);
+    const view = JSON.parse(replaced.stdout);
+    expect(view).to.include({ permitNumber: "CH-2026-004715", status: "ISSUED" });
+    expect(view.replaces).to.include({ permitNumber: "CH-2026-004714" });
+    expect((await cli(["replace", "CH-2026-004714", path.join(tmp, "missing.json"), "--as", "CH:issuer"])).code, "no such file: a usage error").to.equal(2);
+
+    const notice = await cli(["non-compliance", ids.skins!, "--reason", "SPECIES_MISMATCH", "--note", "sawn wood, not skins", "--as", "JP:customs"]);
+    expect(notice.code, explain(notice)).to.equal(0);
+    expect(notice.stderr).to.include("non-compliance recorded");
+    expect((await cli(["non-compliance", ids.skins!, "--reason", "BORED", "--as", "JP:customs"])).code).to.equal(2);
+  });
+
   it("issuing files already sent again names the permits that already exist (table and JSON), exit 1", async () => {
     const [again, againJson] = await Promise.all([
       cli(["issue", files.skins!, files.skins2!, "--as", "CH:issuer"]),

@@ -308,6 +308,25 @@ describe("web: officers' pages (Chromium)", function () {
     await swiss.context().close();
   });
 
+  it("offers no endorsement for an import permit: it is the export permit that is endorsed", async () => {
+    const base = exportPermit("CH-WEB-IMPORT-1");
+    const importPermit = {
+      ...base,
+      documentType: "CITES_IMPORT_PERMIT",
+      exporter: { ...base.exporter, country: "JP" }, // CH imports from JP
+      importer: { ...base.importer, country: "CH" },
+    };
+    const permit = await issueAnchored(registry, importPermit);
+    const exporting = await officerPage(registry.tokens.JP.customs);
+    await exporting.goto(`${registry.url}/endorse`);
+    await lookUp(exporting, await qrTextOf(registry, permit.permitId));
+    expect(await exporting.getAttribute("[data-verdict]", "data-verdict")).to.equal("VALID");
+    expect(await exporting.getAttribute("#step-refused", "data-reason")).to.equal("DOCUMENT_TYPE");
+    expect(await exporting.textContent("#step-refused")).to.include("This is an import permit: it is not endorsed at export.");
+    expect(await exporting.locator("#endorse-form").count()).to.equal(0);
+    await exporting.context().close();
+  });
+
   it("offers no step on a permit already used or cancelled", async () => {
     const importer = await officerPage(registry.tokens.JP.customs);
     await importer.goto(`${registry.url}/accept`);

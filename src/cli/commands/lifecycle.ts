@@ -1,6 +1,7 @@
-/** `endorse`, `use` and `cancel`: the lifecycle steps after issue, each one signed on chain by the calling officer. */
+/** `endorse`, `use`, `cancel`, `replace` and `non-compliance`: the lifecycle steps after issue, each one signed on chain by the calling officer. */
+import { readFileSync } from "node:fs";
 import { Option, type Command } from "commander";
-import type { CancelReason } from "../../sdk/chain/client";
+import type { CancelReason, NonComplianceReason } from "../../sdk/chain/client";
 import { apiClientFrom, withConnection, type ConnectionOptions } from "../lib/connection";
 import { UsageError } from "../lib/errors";
 import { collectLine } from "../lib/options";
@@ -24,6 +25,24 @@ async function step(opts: ConnectionOptions, permit: string, path: string, body?
 const CANCEL_REASONS = ["LOST", "STOLEN", "DAMAGED", "WRONGLY_ISSUED", "WITHDRAWN", "OTHER"] as const satisfies readonly CancelReason[];
 const complete: Exclude<CancelReason, (typeof CANCEL_REASONS)[number]> extends never ? true : never = true;
 void complete;
+const NON_COMPLIANCE_REASONS = ["QUANTITY_MISMATCH", "SPECIES_MISMATCH", "DOCUMENT_IRREGULARITY", "PEST_OR_DISEASE", "ILLEGAL_SPECIMENS", "OTHER"] as const satisfies readonly NonComplianceReason[];
+const completeNonCompliance: Exclude<NonComplianceReason, (typeof NON_COMPLIANCE_REASONS)[number]> extends never ? true : never = true;
+void completeNonCompliance;
+
+/** The replacement document: one permit document, as JSON. */
+function readDocument(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file} is not JSON: ${(err as Error).message}.`);
+  }
+}
 
 function answer(view: PermitView, opts: Json, what: string): void {
   if (opts.json) return printJson(view);
@@ -64,6 +83,38 @@ export function registerLifecycleCommands(program: Command): void {
     .action(
       action(async (permit: string, opts: ConnectionOptions & Json & { reason: string }) => {
         answer(await step(opts, permit, "cancel", { reason: opts.reason }), opts, "cancelled");
+      }),
+    );
+
+  withConnection(
+    program
+      .command("replace")
+      .description("an issuer of the issuing country replaces the permit with a new document (the old one becomes REPLACED)")
+      .argument(...PERMIT_ARGUMENT)
+      .argument("<file.json>", "the replacement permit document (a new permit number)"),
+  )
+    .option("--json", "the replacement's record as JSON")
+    .action(
+      action(async (permit: string, file: string, opts: ConnectionOptions & Json) => {
+        const replacement = await step(opts, permit, "replace", readDocument(file));
+        if (opts.json) return printJson(replacement);
+        process.stderr.write(`replaced: ${replacement.permitNumber} replaces ${permit}\n`);
+        console.log(formatPermit(replacement));
+      }),
+    );
+
+  withConnection(
+    program
+      .command("non-compliance")
+      .description("an officer of the importing country records a notice of non-compliance (after the export endorsement)")
+      .argument(...PERMIT_ARGUMENT),
+  )
+    .addOption(new Option("--reason <reason>", "what was wrong").choices(NON_COMPLIANCE_REASONS).makeOptionMandatory())
+    .option("--note <text>", "a note for the audit log (not on chain), at most 2000 characters")
+    .option("--json", "the updated record as JSON")
+    .action(
+      action(async (permit: string, opts: ConnectionOptions & Json & { reason: string; note?: string }) => {
+        answer(await step(opts, permit, "non-compliance", { reason: opts.reason, note: opts.note }), opts, "non-compliance recorded");
       }),
     );
 }

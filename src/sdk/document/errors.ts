@@ -1,15 +1,15 @@
 import { PermitRegistryError } from "../errors";
 import type { ValidationIssue } from "./validate";
 
-/** The input is not a valid permit document; `issues` lists every rule it breaks. */
+/** The input is not a valid permit document (or, `what`, another input checked by its rules, such as an endorsement); `issues` lists every rule it breaks. */
 export class InvalidPermitDocumentError extends PermitRegistryError {
   override readonly name = "InvalidPermitDocumentError" as const;
   readonly issues: readonly ValidationIssue[];
 
-  constructor(issues: readonly ValidationIssue[]) {
+  constructor(issues: readonly ValidationIssue[], what = "permit document") {
     const first = issues[0];
     const summary = first ? `${first.path || "(document)"}: ${first.message} [${first.rule}]` : "no details";
-    super(`Invalid permit document (${issues.length} issue${issues.length === 1 ? "" : "s"}): ${summary}`, {
+    super(`Invalid ${what} (${issues.length} issue${issues.length === 1 ? "" : "s"}): ${summary}`, {
       details: issues.map((issue) => `- ${issue.path || "(document)"} [${issue.rule}] ${issue.message}`).join("\n"),
       meta: { issues },
     });

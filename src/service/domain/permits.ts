@@ -249,7 +249,7 @@ export class PermitService {
     const lines = await this.deps.store.getPermitLines(permit.permitId);
     const given = new Map<number, number>();
     for (const item of body.items) {
-      if (!lines.some((l) => l.line === item.line)) throw new InvalidPermitDocumentError([{ path: `items[${body.items.indexOf(item)}].line`, rule: "endorsement.lineUnknown", message: `the permit has no line ${item.line}` }] as never);
+      if (!lines.some((l) => l.line === item.line)) throw new InvalidPermitDocumentError([{ path: `items[${body.items.indexOf(item)}].line`, rule: "endorsement.lineUnknown", message: `the permit has no line ${item.line}` }] as never, "endorsement");
       if (given.has(item.line)) throw new InvalidPermitDocumentError([{ path: `items[${body.items.indexOf(item)}].line`, rule: "endorsement.lineUnique", message: `line ${item.line} is given twice` }] as never);
       given.set(item.line, item.quantity);
     }
@@ -259,7 +259,7 @@ export class PermitService {
         return toFixedPoint(q);
       } catch (cause) {
         const index = body.items.findIndex((item) => item.line === l.line); // the request's item, not the permit's line
-        throw new InvalidPermitDocumentError([{ path: `items[${index}].quantity`, rule: "quantity.maxDecimals3", message: (cause as Error).message }] as never);
+        throw new InvalidPermitDocumentError([{ path: `items[${index}].quantity`, rule: "quantity.maxDecimals3", message: (cause as Error).message }] as never, "endorsement");
       }
     });
     await this.#write(officer, (c) => c.endorseExport(record, exported));

@@ -7,7 +7,7 @@
  */
 import { ApiError, api, messageOf } from "./api";
 import { h, notice, replace } from "./dom";
-import { countryRefusal, documentCountry, notShownRefusal, permitCountry, verdictRefusal, type Refusal, type StepKind } from "./officerStep";
+import { countryRefusal, documentCountry, documentTypeRefusal, notShownRefusal, permitCountry, verdictRefusal, type Refusal, type StepKind } from "./officerStep";
 import { startCameraScan, type CameraScan } from "./scan";
 import type { Officer, PermitView, Verification } from "./types";
 import { renderVerdict } from "./verdict";
@@ -50,7 +50,7 @@ export function permitLookup({ step, officer, onStart, onFound }: LookupOptions)
         // An id names a permit but says nothing about the paper in hand.
         const permit = await api<PermitView>(`/permits/${text.toLowerCase()}`);
         if (stale()) return;
-        const wrongCountry = countryRefusal(step, officer, permitCountry(step, permit));
+        const wrongCountry = countryRefusal(step, officer, permitCountry(step, permit)) ?? documentTypeRefusal(step, permit.documentType);
         if (wrongCountry) return void replace(status, refused(wrongCountry, text));
         replace(status, notice("warning", h("strong", {}, "Found by its id: the paper was not checked. "), "Scan the QR code on the paper (or paste its text) to check that it is genuine before you confirm."));
         return onFound({ permit });
@@ -72,7 +72,7 @@ export function permitLookup({ step, officer, onStart, onFound }: LookupOptions)
         throw err;
       }
       if (stale()) return;
-      const wrongCountry = countryRefusal(step, officer, permitCountry(step, permit));
+      const wrongCountry = countryRefusal(step, officer, permitCountry(step, permit)) ?? documentTypeRefusal(step, permit.documentType);
       if (wrongCountry) return void replace(status, renderVerdict(verification), refused(wrongCountry, text));
       replace(status, renderVerdict(verification));
       onFound({ permit, verification });

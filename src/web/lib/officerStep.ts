@@ -60,7 +60,7 @@ const WHY: Record<Exclude<Verdict, "VALID">, (cannot: string) => string> = {
 
 export type Refusal = {
   /** Which rule: the verdict, or "COUNTRY". */
-  reason: Verdict | "COUNTRY" | "NOT_SHOWN";
+  reason: Verdict | "COUNTRY" | "NOT_SHOWN" | "DOCUMENT_TYPE";
   /** "Endorsement not offered." */
   title: string;
   text: string;
@@ -82,6 +82,17 @@ export function countryRefusal(kind: StepKind, officer: { country: string }, ste
     reason: "COUNTRY",
     title: `${STEPS[kind].name} not offered.`,
     text: `${STEPS[kind].whose(country(stepCountry))} You are signed in as an officer of ${country(officer.country)}.`,
+    retry: false,
+  };
+}
+
+/** Why this kind of document does not take the step: an import permit is not endorsed at export. */
+export function documentTypeRefusal(kind: StepKind, documentType: string): Refusal | undefined {
+  if (kind !== "endorse" || documentType !== "CITES_IMPORT_PERMIT") return undefined;
+  return {
+    reason: "DOCUMENT_TYPE",
+    title: "Endorsement not offered.",
+    text: "This is an import permit: it is not endorsed at export. Scan the export permit (or re-export certificate) that travels with the shipment and endorse that one.",
     retry: false,
   };
 }

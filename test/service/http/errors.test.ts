@@ -375,6 +375,7 @@ describe("REST API error statuses", function () {
     it("an endorsement naming a line the permit does not have", async () => {
       const problem = expectProblem(await api.post(`/api/v1/permits/${issued.permitId}/endorsements`, { token: c.CH.customs, json: { items: [{ line: 3, quantity: 1 }] } }), 422);
       expect(problem.errors[0]).to.include({ path: "items[0].line", rule: "endorsement.lineUnknown" });
+      expect(problem.detail).to.match(/^Invalid endorsement \(1 issue\)/); // not "Invalid permit document"
     });
 
     it("an endorsed quantity with more than three decimals names the request's item, not the permit's line", async () => {

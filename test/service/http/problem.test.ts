@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { InvalidPermitDocumentError } from "../../../src/sdk/document/errors";
 import { PermitRegistryError } from "../../../src/sdk/errors";
+import { permitIdOf } from "../../../src/sdk/ids";
 import {
   ConflictError,
   ForbiddenError,
@@ -168,7 +169,9 @@ describe("problem+json error middleware", () => {
     expect((await problemAt("/throw/kind-notFound")).res.status).to.equal(404);
     expect((await problemAt("/throw/kind-invalid")).res.status).to.equal(422);
     const duplicate = await problemAt("/throw/duplicate");
-    expect([duplicate.res.status, duplicate.body.detail]).to.deep.equal([409, "A permit numbered 26CH000123 already exists for CH."]);
+    const existing = permitIdOf("CH", "26CH000123");
+    expect([duplicate.res.status, duplicate.body.detail]).to.deep.equal([409, `A permit numbered 26CH000123 already exists for CH (${existing}).`]);
+    expect(duplicate.body.permitId, "names the permit that has the number").to.equal(existing);
   });
 
   it("answers anything unknown with a generic 500 and logs it in full", async () => {
