@@ -188,6 +188,9 @@ describe("web: verify page (Chromium)", function () {
     expect(v).to.equal("VALID");
     expect(await page.textContent("#offline-notice")).to.include("Offline check");
     expect(await page.textContent(".verdict-mode")).to.include("Offline");
+    // Amber, not green: offline nothing says it was not cancelled or used.
+    expect(await page.getAttribute("[data-verdict]", "class")).to.include("verdict-warn");
+    expect(await page.textContent("#verdict-word")).to.equal("VALID OFFLINE: STATUS NOT KNOWN");
     await phoneScreenshot(page, "verify-offline");
     await context.close();
   });

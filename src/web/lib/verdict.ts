@@ -47,13 +47,16 @@ const reasonText = (reason: string) => reason.replace(/_/g, " ").toLowerCase();
 export const verdictWord = (verdict: Verdict) => verdict.replace(/_/g, " ");
 
 export function renderVerdict(v: Verification): HTMLElement {
-  const meta = VERDICTS[v.verdict] ?? VERDICTS.MALFORMED;
+  const known = VERDICTS[v.verdict] ?? VERDICTS.MALFORMED;
+  // Offline, VALID vouches for the signature and the dates only (it may be cancelled or used): amber, not green.
+  const offlineValid = v.mode === "offline" && v.verdict === "VALID";
+  const meta = offlineValid ? { ...known, tone: "warn" as const } : known;
   const notices = v.nonCompliance ?? [];
   const technical = (v.verdict === "MALFORMED" || v.verdict === "CHAIN_UNREACHABLE") && v.error ? v.error : undefined;
   return h("section", { class: `verdict verdict-${meta.tone}`, "data-verdict": v.verdict, "aria-labelledby": "verdict-word" },
     h("div", { class: "verdict-icon", "aria-hidden": "true" }, meta.icon),
     h("div", { class: "verdict-text" },
-      h("h2", { id: "verdict-word", class: "verdict-word", tabindex: "-1" }, verdictWord(v.verdict)),
+      h("h2", { id: "verdict-word", class: "verdict-word", tabindex: "-1" }, offlineValid ? "VALID OFFLINE: STATUS NOT KNOWN" : verdictWord(v.verdict)),
       h("p", { class: "verdict-say" }, sayOf(v)),
       v.mode === "offline" ? h("p", { class: "verdict-mode" }, "Offline check — see below") : null,
     ),
