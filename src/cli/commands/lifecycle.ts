@@ -1,5 +1,4 @@
 /** `endorse`, `use`, `cancel`, `replace` and `non-compliance`: the lifecycle steps after issue, each one signed on chain by the calling officer. */
-import { readFileSync } from "node:fs";
 import { Option, type Command } from "commander";
 import type { CancelReason, NonComplianceReason } from "../../sdk/chain/client";
 import { apiClientFrom, withConnection, type ConnectionOptions } from "../lib/connection";
@@ -8,6 +7,7 @@ import { collectLine } from "../lib/options";
 import { printJson } from "../lib/output";
 import { resolvePermitRef } from "../lib/permitRef";
 import { action } from "../lib/run";
+import { loadDocuments } from "./issue";
 import { formatPermit, type PermitView } from "./permitView";
 
 type Json = { json?: boolean };
@@ -29,19 +29,11 @@ const NON_COMPLIANCE_REASONS = ["QUANTITY_MISMATCH", "SPECIES_MISMATCH", "DOCUME
 const completeNonCompliance: Exclude<NonComplianceReason, (typeof NON_COMPLIANCE_REASONS)[number]> extends never ? true : never = true;
 void completeNonCompliance;
 
-/** The replacement document: one permit document, as JSON. */
+/** The replacement document: the one permit document in `file` (read as `issue` reads its files). */
 function readDocument(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}.`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${file} is not JSON: ${(err as Error).message}.`);
-  }
+  const documents = loadDocuments([file]);
+  if (documents.length !== 1) throw new UsageError(`${file} holds ${documents.length} documents; a permit is replaced by one.`);
+  return documents[0]!.document;
 }
 
 function answer(view: PermitView, opts: Json, what: string): void {

@@ -187,11 +187,13 @@ export async function verifyReading(reading: PermitReading, options: VerifyOptio
       return { ...result, verdict: "NOT_ANCHORED" };
     }
     const exportedOf = (i: number) => (record.exported[i] !== undefined ? fromFixedPoint(record.exported[i]) : null);
+    /** The lines as anchored (no units: the chain records none). */
+    const anchoredLines = () => record.authorised.map((a, i) => ({ line: i + 1, authorised: fromFixedPoint(a), exported: exportedOf(i) }));
     if (record.documentHash.toLowerCase() !== hash.toLowerCase()) {
       result.checks.hash = failed("the document's salted hash differs from the anchored hash");
       result.checks.signature = failed("the signature is not over this content (it recovers to another key)");
       // The quantities the chain holds, not the ones (nor the units) the altered code claims.
-      return { ...result, verdict: "TAMPERED", lines: record.authorised.map((a, i) => ({ line: i + 1, authorised: fromFixedPoint(a), exported: exportedOf(i) })) };
+      return { ...result, verdict: "TAMPERED", lines: anchoredLines() };
     }
     result.checks.hash = passed("matches the anchored hash");
     const issuing = document?.issuingCountry ?? (record.documentType === "CITES_IMPORT_PERMIT" ? record.importingCountry : record.exportingCountry);
@@ -203,9 +205,7 @@ export async function verifyReading(reading: PermitReading, options: VerifyOptio
       return { ...result, verdict: "UNTRUSTED_SIGNER" };
     }
     result.checks.signature = passed(`signed by ${signer}, an active issuer of ${issuing} at issue`);
-    result.lines = result.lines
-      ? result.lines.map((l, i) => ({ ...l, exported: exportedOf(i) }))
-      : record.authorised.map((a, i) => ({ line: i + 1, authorised: fromFixedPoint(a), exported: exportedOf(i) }));
+    result.lines = result.lines ? result.lines.map((l, i) => ({ ...l, exported: exportedOf(i) })) : anchoredLines();
     result.nonCompliance = history
       .filter((h) => h.event === "NonComplianceRecorded")
       .map((h) => ({ reason: NON_COMPLIANCE[Number(h.details.reason)] ?? "OTHER", officer: h.officer, txHash: h.txHash, blockTime: h.blockTime }));

@@ -40,16 +40,17 @@ export class ChainGateway {
       transport: http(options.rpcUrl, { retryCount: 1, timeout: 10_000 }),
       pollingInterval: 100,
     }) as PublicClient<Transport, Chain | undefined>;
-    this.reader = createRegistryClient({
-      publicClient: this.publicClient,
-      address: options.deployment.registry.address,
-      fromBlock: BigInt(options.deployment.registry.blockNumber),
-      confirmations: this.#confirmations,
-    });
-    this.verifyReader = createRegistryClient({
-      publicClient: createPublicClient({ transport: http(options.rpcUrl, { retryCount: 0, timeout: VERIFY_CHAIN_TIMEOUT_MS }) }) as PublicClient<Transport, Chain | undefined>,
-      address: options.deployment.registry.address,
-      fromBlock: BigInt(options.deployment.registry.blockNumber),
+    this.reader = this.#registry(this.publicClient);
+    this.verifyReader = this.#registry(createPublicClient({ transport: http(options.rpcUrl, { retryCount: 0, timeout: VERIFY_CHAIN_TIMEOUT_MS }) }) as PublicClient<Transport, Chain | undefined>);
+  }
+
+  /** The deployment's registry over `publicClient` (and signing with `walletClient`). */
+  #registry(publicClient: PublicClient<Transport, Chain | undefined>, walletClient?: Parameters<typeof createRegistryClient>[0]["walletClient"]): RegistryClient {
+    return createRegistryClient({
+      publicClient,
+      walletClient,
+      address: this.deployment.registry.address,
+      fromBlock: BigInt(this.deployment.registry.blockNumber),
       confirmations: this.#confirmations,
     });
   }
@@ -63,13 +64,7 @@ export class ChainGateway {
         chain: { id: this.chainId, name: this.deployment.network, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [this.rpcUrl] } } },
         transport: http(this.rpcUrl, { retryCount: 1, timeout: 30_000 }),
       });
-      client = createRegistryClient({
-        publicClient: this.publicClient,
-        walletClient,
-        address: this.deployment.registry.address,
-        fromBlock: BigInt(this.deployment.registry.blockNumber),
-        confirmations: this.#confirmations,
-      });
+      client = this.#registry(this.publicClient, walletClient);
       this.#writers.set(account.address, client);
     }
     return client;

@@ -49,12 +49,9 @@ export class OfficerService {
    * Removes an officer of the admin's country: token revoked and on-chain role removed at once.
    * The token goes first, so the officer can do nothing from this moment. If the chain step then
    * fails (the chain unreachable: a 503), removing the same officer again finishes it on chain;
-   * only an officer gone from the chain as well is "not found".
-   */
-  /**
-   * Removes an officer: the token stops working at once, then the role is revoked on chain.
-   * `unanchoredPermits`: the permits the officer issued that were still waiting to be anchored;
-   * they are not anchored (they end FAILED, saying why) and must be issued again by another issuer.
+   * only an officer gone from the chain as well is "not found". `unanchoredPermits`: the permits the
+   * officer issued that were still waiting to be anchored; they are not anchored (they end FAILED,
+   * saying why) and must be issued again by another issuer.
    */
   async remove(admin: OfficerRecord, officerId: string): Promise<OfficerView & { unanchoredPermits: number }> {
     requireRole(admin, "ADMIN", "remove officers");
