@@ -1,4 +1,5 @@
 import type { SqlExecutor } from "../driver";
+import { parseJson } from "../rows";
 import type { Migration } from "./index";
 
 /**
@@ -11,9 +12,9 @@ export const permitReplaces: Migration = {
   name: "permit_replaces",
   sql: () => "ALTER TABLE permits ADD COLUMN replaces_permit_id TEXT;",
   async data(tx: SqlExecutor) {
-    const rows = await tx.all<{ permit_id: string; data: string }>("SELECT permit_id, data FROM permit_events WHERE kind = 'PermitReplaced'");
+    const rows = await tx.all<{ permit_id: string; data: unknown }>("SELECT permit_id, data FROM permit_events WHERE kind = 'PermitReplaced'");
     for (const r of rows) {
-      const replacementId = (JSON.parse(r.data) as { replacementId?: unknown }).replacementId;
+      const replacementId = (parseJson(r.data) as { replacementId?: unknown } | null)?.replacementId;
       if (typeof replacementId === "string") await tx.run("UPDATE permits SET replaces_permit_id = ? WHERE permit_id = ?", [r.permit_id, replacementId.toLowerCase()]);
     }
   },
