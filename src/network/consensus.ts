@@ -41,7 +41,11 @@ export async function peerWithOthers(state: NetworkState, node: NodeState): Prom
   }
 }
 
-export async function waitForPeers(state: NetworkState, node: NodeState, min: number, timeoutMs = 30_000): Promise<number> {
+/**
+ * Waits until `node` has at least `min` peers. The default is longer than geth's dial history
+ * (35 s): a dial that failed while a peer was still starting is not tried again before then.
+ */
+export async function waitForPeers(state: NetworkState, node: NodeState, min: number, timeoutMs = 75_000): Promise<number> {
   const client = nodeClient(state, node);
   return waitFor(`node ${node.index} to have ${min} peer(s)`, async () => {
     const n = await peerCount(client);
