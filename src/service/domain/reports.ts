@@ -7,7 +7,7 @@
  * only the permits whose export was endorsed: what actually left the exporting country, as the
  * CITES guidelines prefer where the data allow (`issued`, the default, reports every permit issued).
  */
-import { fromFixedPoint, type PermitDocument } from "../../sdk/document";
+import { DOCUMENT_TYPES, fromFixedPoint, type PermitDocument } from "../../sdk/document";
 import type { Store } from "../store";
 
 export const ANNUAL_REPORT_COLUMNS = [
@@ -19,21 +19,30 @@ export type AnnualReportRow = Record<(typeof ANNUAL_REPORT_COLUMNS)[number], str
 export const REPORT_BASES = ["issued", "traded"] as const;
 export type ReportBasis = (typeof REPORT_BASES)[number];
 
+/** CITES documents only: an ePhyto certificate is not CITES trade. */
+const CITES_DOCUMENT_TYPES = Object.keys(DOCUMENT_TYPES).filter((type) => type.startsWith("CITES_"));
+
 export async function annualReport(store: Store, country: string, year: number, basis: ReportBasis = "issued"): Promise<AnnualReportRow[]> {
   const rows: AnnualReportRow[] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.listPermits({ involvingCountry: country, limit: 500, cursor });
-    for (const p of page.items) {
-      if (p.status === "PENDING" || p.status === "FAILED") continue;
-      if (!p.docType.startsWith("CITES_")) continue; // an ePhyto certificate is not CITES trade
-      const events = await store.listPermitEvents(p.permitId);
+    // The chain issues and endorses a permit only while it is valid: one that expired before the
+    // year began cannot count in it. Events and lines are read per page of 500, not per permit.
+    // (Filtering the status here too would make each page sort all of the country's permits.)
+    const page = await store.listPermits({
+      involvingCountry: country, docType: CITES_DOCUMENT_TYPES, validOnOrAfter: `${String(year).padStart(4, "0")}-01-01`, limit: 500, cursor,
+    });
+    const anchored = page.items.filter((p) => p.status !== "PENDING" && p.status !== "FAILED"); // on the ledger
+    const ids = anchored.map((p) => p.permitId);
+    const [eventsOf, linesOf] = await Promise.all([store.listPermitEventsOf(ids), store.getPermitLinesOf(ids)]);
+    for (const p of anchored) {
+      const events = eventsOf.get(p.permitId) ?? [];
       const endorsed = events.find((e) => e.kind === "ExportEndorsed");
       if (basis === "traded" && !endorsed) continue;
       const when = endorsed?.blockTime ?? events.find((e) => e.kind === "PermitIssued")?.blockTime ?? p.createdAt;
       if (new Date(when).getUTCFullYear() !== year) continue;
       const doc = JSON.parse(p.documentJson) as PermitDocument;
-      const lines = new Map((await store.getPermitLines(p.permitId)).map((l) => [l.line, l]));
+      const lines = new Map((linesOf.get(p.permitId) ?? []).map((l) => [l.line, l]));
       for (const item of doc.items) {
         const line = lines.get(item.line);
         const origin = "originPermit" in item && item.originPermit ? item.originPermit : undefined;

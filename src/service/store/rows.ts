@@ -1,5 +1,15 @@
-/** Conversions between driver values and records (SQLite gives numbers, PostgreSQL BIGINT as text). */
+/**
+ * Conversions between driver values and records (SQLite gives numbers, PostgreSQL BIGINT as text),
+ * and the pieces of statements that take a list of values.
+ */
 import type { JsonValue } from "./types";
+
+/** `?, ?, ?`: one placeholder per value, for `IN (…)` (never called with none: `IN ()` is not valid SQL on PostgreSQL). */
+export const placeholders = (values: readonly unknown[]): string => values.map(() => "?").join(", ");
+/** `values` in lists of at most `size` (statements have a limit on parameters; an `IN` list stays a page long). */
+export function* chunks<T>(values: readonly T[], size = 500): Generator<T[]> {
+  for (let i = 0; i < values.length; i += size) yield values.slice(i, i + size);
+}
 
 export const toNumber = (value: unknown): number => (typeof value === "number" ? value : Number(value));
 export const toNumberOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : toNumber(value));

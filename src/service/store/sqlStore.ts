@@ -52,10 +52,12 @@ export class SqlStore implements Store {
   setExportShipment: Store["setExportShipment"] = (id, shipment) => permits.setExportShipment(this.db, this.now(), id, shipment);
   setPermitReplaces: Store["setPermitReplaces"] = (id, replaces) => permits.setPermitReplaces(this.db, this.now(), id, replaces);
   getPermitLines: Store["getPermitLines"] = (id) => permits.getPermitLines(this.db, id);
+  getPermitLinesOf: Store["getPermitLinesOf"] = (ids) => permits.getPermitLinesOf(this.db, ids);
   setLineExported: Store["setLineExported"] = (id, line, exported) => permits.setLineExported(this.db, id, line, exported);
 
   appendPermitEvent: Store["appendPermitEvent"] = (event) => events.appendPermitEvent(this.db, event);
   listPermitEvents: Store["listPermitEvents"] = (id) => events.listPermitEvents(this.db, id);
+  listPermitEventsOf: Store["listPermitEventsOf"] = (ids) => events.listPermitEventsOf(this.db, ids);
   listPermitEventsAfter: Store["listPermitEventsAfter"] = (block) => events.listPermitEventsAfter(this.db, block);
   deletePermitEvents: Store["deletePermitEvents"] = (id, txHashes) => events.deletePermitEvents(this.db, id, txHashes);
 

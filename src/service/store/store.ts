@@ -59,6 +59,8 @@ export interface Store {
   /** Records that a permit replaces another (as the chain says); nothing when there is no such permit. */
   setPermitReplaces(permitId: string, replacesPermitId: string): Promise<void>;
   getPermitLines(permitId: string): Promise<PermitLine[]>;
+  /** The lines of each of these permits (a page of them: one query, not one per permit); a permit without lines is absent. */
+  getPermitLinesOf(permitIds: readonly string[]): Promise<Map<string, PermitLine[]>>;
   /** Sets a line's exported quantity (thousandths), as the ledger reports it. @throws {RecordNotFoundError} */
   setLineExported(permitId: string, line: number, exported: bigint): Promise<void>;
 
@@ -66,6 +68,8 @@ export interface Store {
   /** Records an event once: `false` when `(txHash, logIndex)` was already recorded. */
   appendPermitEvent(event: PermitEvent): Promise<boolean>;
   listPermitEvents(permitId: string): Promise<PermitEvent[]>;
+  /** The events of each of these permits in chain order (one query); a permit without events is absent. */
+  listPermitEventsOf(permitIds: readonly string[]): Promise<Map<string, PermitEvent[]>>;
   /** Every permit's events in blocks above `blockNumber`, in chain order: what a chain that went back to that block lost. */
   listPermitEventsAfter(blockNumber: number): Promise<PermitEvent[]>;
   /**

@@ -86,8 +86,10 @@ export type ListPermitsFilter = {
   /** Permits this country issued, exports or imports. */
   involvingCountry?: string;
   status?: PermitStatus | readonly PermitStatus[];
-  docType?: string;
+  docType?: string | readonly string[];
   issuerOfficerId?: string;
+  /** Permits valid on this day (`YYYY-MM-DD`) or later, and those without an end of validity. */
+  validOnOrAfter?: string;
   /**
    * Text the permit number or a value of the document contains, ignoring case and accents in any
    * script (see `searchText.ts`); field names do not match. Pages are pages of matches.

@@ -101,7 +101,7 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
     it("apply on a fresh database and report what they applied", async () => {
       const fresh = (await fixture.freshDatabase()).connect();
       drivers.push(fresh);
-      expect(await migrate(fresh)).to.deep.equal({ applied: [1, 2, 3, 4, 5, 6, 7, 8], current: 8 });
+      expect(await migrate(fresh)).to.deep.equal({ applied: [1, 2, 3, 4, 5, 6, 7, 8, 9], current: 9 });
     });
 
     it("2 puts an entry an earlier version left SENT back in the queue, where a claim finds it", async () => {
@@ -170,7 +170,7 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
         permitId: replaced.permitId, kind: "PermitReplaced", officerAddress: null, country: "CH", txHash: hex32(), blockNumber: 9, blockTime: null, logIndex: 0,
         data: { replacementId: replacement.permitId.toUpperCase().replace(/^0X/, "0x") }, // as the chain spells it
       });
-      expect(await migrate(old)).to.deep.equal({ applied: [8], current: 8 });
+      expect(await migrate(old, MIGRATIONS.slice(0, 8))).to.deep.equal({ applied: [8], current: 8 });
       const upgraded = new SqlStore(old, clock.now, old);
       expect((await upgraded.getPermit(replacement.permitId))!.replacesPermitId).to.equal(replaced.permitId);
       expect((await upgraded.getPermit(other.permitId))!.replacesPermitId).to.be.null;
@@ -244,6 +244,53 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       expect((await store.listPermits({ involvingCountry: "CH", status: ["ISSUED"] })).items).to.have.length(0);
       expect((await store.listPermits({ status: [] })).items).to.have.length(0);
       expect((await rejectionOf(store.listPermits({ cursor: "not-a-cursor" }))).name).to.equal("InvalidCursorError");
+    });
+
+    it("lists a country's permits, whichever of issuing, exporting or importing it is, each once, newest first, page after page", async () => {
+      // Every way a permit can involve CH or not, several sharing a timestamp (the id breaks the tie).
+      const shapes: Partial<NewPermit>[] = [
+        { issuingCountry: "CH", exportingCountry: "CH", importingCountry: "FR" }, // CH in two columns
+        { issuingCountry: "CH", exportingCountry: "JP", importingCountry: "CH", docType: "CITES_IMPORT_PERMIT" }, // an import permit CH issued
+        { issuingCountry: "FR", exportingCountry: "CH", importingCountry: "FR", docType: "CITES_IMPORT_PERMIT" }, // FR's import permit, CH exporting
+        { issuingCountry: "JP", exportingCountry: "JP", importingCountry: "CH" },
+        { issuingCountry: "JP", exportingCountry: null, importingCountry: "CH", validUntil: null },
+        { issuingCountry: "FR", exportingCountry: "FR", importingCountry: "JP" }, // CH not involved
+        { issuingCountry: "CH", exportingCountry: "CH", importingCountry: "CH", validUntil: "2026-01-31" }, // CH in all three
+      ];
+      const all: { permitId: string; createdAt: string; status: string; docType: string; validUntil: string | null; countries: (string | null)[] }[] = [];
+      for (let i = 0; i < 21; i++) {
+        const p = await store.insertPermit(newPermit(shapes[i % shapes.length]));
+        const status = (["PENDING", "ISSUED", "CANCELLED"] as const)[i % 3]!;
+        if (status !== "PENDING") await store.updatePermitStatus(p.permitId, { status });
+        all.push({ ...p, status, countries: [p.issuingCountry, p.exportingCountry, p.importingCountry] });
+        if (i % 4 !== 1) clock.advance(1000);
+      }
+      const newestFirst = (a: (typeof all)[number], b: (typeof all)[number]) => b.createdAt.localeCompare(a.createdAt) || b.permitId.localeCompare(a.permitId);
+      const pages = async (filter: Parameters<Store["listPermits"]>[0], limit: number) => {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listPermits({ ...filter, limit, cursor });
+          expect(page.items.length).to.be.at.most(limit);
+          seen.push(...page.items.map((p) => p.permitId));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return seen;
+      };
+      const cases: [Parameters<Store["listPermits"]>[0], (p: (typeof all)[number]) => boolean][] = [
+        [{ involvingCountry: "CH" }, (p) => p.countries.includes("CH")],
+        [{ involvingCountry: "FR" }, (p) => p.countries.includes("FR")],
+        [{ involvingCountry: "CH", status: ["ISSUED", "CANCELLED"] }, (p) => p.countries.includes("CH") && p.status !== "PENDING"],
+        [{ involvingCountry: "CH", status: "PENDING" }, (p) => p.countries.includes("CH") && p.status === "PENDING"],
+        [{ involvingCountry: "CH", docType: ["CITES_IMPORT_PERMIT"] }, (p) => p.countries.includes("CH") && p.docType === "CITES_IMPORT_PERMIT"],
+        [{ involvingCountry: "CH", validOnOrAfter: "2026-02-01" }, (p) => p.countries.includes("CH") && (p.validUntil === null || p.validUntil >= "2026-02-01")],
+        [{ involvingCountry: "SG" }, () => false],
+        [{ status: ["ISSUED"] }, (p) => p.status === "ISSUED"],
+      ];
+      for (const [filter, wanted] of cases) {
+        const expected = all.filter(wanted).sort(newestFirst).map((p) => p.permitId);
+        for (const limit of [1, 2, 5, 500]) expect(await pages(filter, limit), `${JSON.stringify(filter)}, pages of ${limit}`).to.deep.equal(expected);
+      }
     });
 
     it("lists the permits anchored above a block (what a chain that lost its last blocks no longer holds)", async () => {
@@ -379,6 +426,31 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       const events = await store.listPermitEvents(permitId);
       expect(events.map((e) => e.kind)).to.deep.equal(["PermitIssued", "PermitEndorsed"]);
       expect(events[0]).to.deep.equal(event(1, 10, "PermitIssued"));
+    });
+
+    it("and lines are read for many permits at once, grouped by permit, past the length of one IN list", async () => {
+      const permits = [];
+      for (let i = 0; i < 3; i++) permits.push(await store.insertPermit(newPermit({ lines: [{ line: 2, authorised: BigInt(i + 1) }, { line: 1, authorised: 7n }] })));
+      const [first, second, third] = permits.map((p) => p.permitId) as [Hex, Hex, Hex];
+      const event = (permitId: Hex, blockNumber: number, logIndex: number, kind: string) => ({
+        permitId, kind, officerAddress: null, country: "CH", txHash: hex32(), blockNumber, blockTime: "2026-03-01T10:00:00.000Z", logIndex, data: {},
+      });
+      const recorded = [event(second, 12, 0, "ExportEndorsed"), event(first, 10, 0, "PermitIssued"), event(second, 10, 1, "PermitIssued"), event(second, 10, 0, "PermitIssued")];
+      for (const e of recorded) await store.appendPermitEvent(e);
+      const unknown = Array.from({ length: 1200 }, hex32); // more ids than one statement's IN list takes
+      const ids = [...unknown.slice(0, 700), second, ...unknown.slice(700), first, third];
+
+      const events = await store.listPermitEventsOf(ids);
+      expect([...events.keys()]).to.have.members([first, second]); // a permit without events is absent
+      expect(events.get(first)).to.deep.equal([recorded[1]]);
+      expect(events.get(second)).to.deep.equal([recorded[3], recorded[2], recorded[0]]); // chain order
+      expect((await store.listPermitEventsOf([])).size).to.equal(0);
+
+      const lines = await store.getPermitLinesOf(ids);
+      expect([...lines.keys()]).to.have.members([first, second, third]);
+      expect(lines.get(third)).to.deep.equal([{ line: 1, authorised: 7n, exported: 0n }, { line: 2, authorised: 3n, exported: 0n }]);
+      expect(lines.get(second)).to.deep.equal(await store.getPermitLines(second));
+      expect((await store.getPermitLinesOf([])).size).to.equal(0);
     });
 
     it("above a block are listed in chain order across permits, and forgotten per permit and transaction (a chain that went back)", async () => {

@@ -12,6 +12,7 @@ import { permitEventsByBlock } from "./0005_permit_events_by_block";
 import { permitsByBlock } from "./0006_permits_by_block";
 import { auditByPermit } from "./0007_audit_by_permit";
 import { permitReplaces } from "./0008_permit_replaces";
+import { permitsByCountry } from "./0009_permits_by_country";
 
 export type Migration = {
   /** 1, 2, 3, … in order, no gaps. */
@@ -22,4 +23,4 @@ export type Migration = {
   data?: (tx: SqlExecutor) => Promise<void>;
 };
 
-export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent, permitSearchTextColumn, permitExportShipment, permitEventsByBlock, permitsByBlock, auditByPermit, permitReplaces];
+export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent, permitSearchTextColumn, permitExportShipment, permitEventsByBlock, permitsByBlock, auditByPermit, permitReplaces, permitsByCountry];

@@ -1,6 +1,6 @@
 /** The permits' lifecycle history, as the indexer decodes it from the chain. */
 import type { Row, SqlExecutor } from "../driver";
-import { parseJson, str, strOrNull, toNumber } from "../rows";
+import { chunks, parseJson, placeholders, str, strOrNull, toNumber } from "../rows";
 import type { PermitEvent } from "../types";
 
 const toEvent = (r: Row): PermitEvent => ({
@@ -29,6 +29,15 @@ export async function listPermitEvents(db: SqlExecutor, permitId: string): Promi
   return rows.map(toEvent);
 }
 
+export async function listPermitEventsOf(db: SqlExecutor, permitIds: readonly string[]): Promise<Map<string, PermitEvent[]>> {
+  const byPermit = new Map<string, PermitEvent[]>();
+  for (const ids of chunks(permitIds)) {
+    const rows = await db.all(`SELECT * FROM permit_events WHERE permit_id IN (${placeholders(ids)}) ORDER BY permit_id, block_number, log_index`, ids);
+    for (const event of rows.map(toEvent)) (byPermit.get(event.permitId) ?? byPermit.set(event.permitId, []).get(event.permitId)!).push(event);
+  }
+  return byPermit;
+}
+
 /** Every permit's events in blocks above `blockNumber`, in chain order (what a chain that went back lost). */
 export async function listPermitEventsAfter(db: SqlExecutor, blockNumber: number): Promise<PermitEvent[]> {
   const rows = await db.all("SELECT * FROM permit_events WHERE block_number > ? ORDER BY block_number, log_index", [blockNumber]);
@@ -37,6 +46,6 @@ export async function listPermitEventsAfter(db: SqlExecutor, blockNumber: number
 
 export async function deletePermitEvents(db: SqlExecutor, permitId: string, txHashes: readonly string[]): Promise<number> {
   if (txHashes.length === 0) return 0;
-  const { changes } = await db.run(`DELETE FROM permit_events WHERE permit_id = ? AND tx_hash IN (${txHashes.map(() => "?").join(", ")})`, [permitId, ...txHashes]);
+  const { changes } = await db.run(`DELETE FROM permit_events WHERE permit_id = ? AND tx_hash IN (${placeholders(txHashes)})`, [permitId, ...txHashes]);
   return changes;
 }

@@ -2,7 +2,7 @@
 import type { SqlExecutor, SqlParam, Row } from "../driver";
 import { DuplicatePermitError, InvalidCursorError, RecordNotFoundError } from "../errors";
 import { foldForSearch, permitSearchText } from "../searchText";
-import { str, strOrNull, toBigInt, toNumber, toNumberOrNull } from "../rows";
+import { chunks, placeholders, str, strOrNull, toBigInt, toNumber, toNumberOrNull } from "../rows";
 import type { ExportShipment, ListPermitsFilter, NewPermit, PermitCounts, PermitLine, PermitPage, PermitRecord, PermitStatus, PermitStatusPatch } from "../types";
 
 const toPermit = (r: Row): PermitRecord => ({
@@ -137,6 +137,10 @@ function decodeCursor(cursor: string): [string, string] {
 /** A permit this country issued, exports or imports (three parameters, the country each time). */
 export const INVOLVING = "(issuing_country = ? OR exporting_country = ? OR importing_country = ?)";
 
+/** The columns a permit can involve a country through, each with an index ordered as the list is (migration 9). */
+const COUNTRY_COLUMNS = ["issuing_country", "exporting_country", "importing_country"] as const;
+const NEWEST_FIRST = "ORDER BY created_at DESC, permit_id DESC";
+
 export async function listPermits(db: SqlExecutor, filter: ListPermitsFilter = {}): Promise<PermitPage> {
   const where: string[] = [];
   const params: SqlParam[] = [];
@@ -144,20 +148,18 @@ export async function listPermits(db: SqlExecutor, filter: ListPermitsFilter = {
     where.push(clause);
     params.push(...values);
   };
+  const oneOf = (column: string, values: string | readonly string[]) => {
+    const list = typeof values === "string" ? [values] : values;
+    // An empty list can match nothing; `IN ()` is not valid SQL on PostgreSQL.
+    add(list.length ? `${column} IN (${placeholders(list)})` : "1 = 0", ...list);
+  };
   if (filter.issuingCountry) add("issuing_country = ?", filter.issuingCountry);
   if (filter.importingCountry) add("importing_country = ?", filter.importingCountry);
-  if (filter.involvingCountry) {
-    const c = filter.involvingCountry;
-    add(INVOLVING, c, c, c);
-  }
-  if (filter.status !== undefined) {
-    const statuses = typeof filter.status === "string" ? [filter.status] : [...filter.status];
-    if (statuses.length === 0) return { items: [], nextCursor: null };
-    add(`status IN (${statuses.map(() => "?").join(", ")})`, ...statuses);
-  }
-  if (filter.docType) add("doc_type = ?", filter.docType);
+  if (filter.status !== undefined) oneOf("status", filter.status);
+  if (filter.docType !== undefined) oneOf("doc_type", filter.docType);
   if (filter.issuerOfficerId) add("issuer_officer_id = ?", filter.issuerOfficerId);
   if (filter.anchoredAfterBlock !== undefined) add("block_number > ?", filter.anchoredAfterBlock);
+  if (filter.validOnOrAfter !== undefined) add("(valid_until IS NULL OR valid_until >= ?)", filter.validOnOrAfter);
   if (filter.search) {
     // Folded like the stored text (case and accents); LIKE with the pattern's own % and _ taken literally.
     const pattern = `%${foldForSearch(filter.search).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -165,28 +167,60 @@ export async function listPermits(db: SqlExecutor, filter: ListPermitsFilter = {
   }
   if (filter.cursor) {
     const [createdAt, permitId] = decodeCursor(filter.cursor);
-    add("(created_at < ? OR (created_at = ? AND permit_id < ?))", createdAt, createdAt, permitId);
+    // A row value: both databases read it as a range of the (…, created_at, permit_id) indexes.
+    add("(created_at, permit_id) < (?, ?)", createdAt, permitId);
   }
   const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 50), 1), 500);
-  const rows = await db.all(
-    `SELECT ${PERMIT_COLUMNS} FROM permits ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-     ORDER BY created_at DESC, permit_id DESC LIMIT ?`,
-    [...params, limit + 1],
-  );
+  let rows: Row[];
+  if (filter.involvingCountry) {
+    // One newest-first page per column the country can be in, each read from its own index, then
+    // merged: an OR over the three columns made both databases scan every permit.
+    const country = filter.involvingCountry;
+    const branches = COUNTRY_COLUMNS.map(
+      (column, i) => `SELECT permit_id FROM (SELECT permit_id, created_at FROM permits WHERE ${[`${column} = ?`, ...where].join(" AND ")}
+         ${NEWEST_FIRST} LIMIT ?) AS by_${i}`,
+    );
+    rows = await db.all(
+      `SELECT ${PERMIT_COLUMNS} FROM permits WHERE permit_id IN (${branches.join(" UNION ")}) ${NEWEST_FIRST} LIMIT ?`,
+      [...COUNTRY_COLUMNS.flatMap(() => [country, ...params, limit + 1]), limit + 1],
+    );
+  } else {
+    rows = await db.all(`SELECT ${PERMIT_COLUMNS} FROM permits ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ${NEWEST_FIRST} LIMIT ?`, [...params, limit + 1]);
+  }
   const items = rows.slice(0, limit).map(toPermit);
   return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null };
 }
 
+/**
+ * `columns` of every permit a country issued, exports or imports, each once: three disjoint
+ * branches (issuing; exporting, issued elsewhere; importing, neither), each read from its own
+ * index (an OR over the three columns scans every permit). `also` is more of the WHERE clause.
+ * Its parameters: `involvedParams`.
+ */
+function involved(columns: string, also = ""): string {
+  const [issuing, exporting, importing] = COUNTRY_COLUMNS;
+  return [
+    `SELECT ${columns} FROM permits WHERE ${issuing} = ? ${also}`,
+    `SELECT ${columns} FROM permits WHERE ${exporting} = ? AND ${issuing} <> ? ${also}`,
+    `SELECT ${columns} FROM permits WHERE ${importing} = ? AND ${issuing} <> ? AND (${exporting} IS NULL OR ${exporting} <> ?) ${also}`,
+  ].join(" UNION ALL ");
+}
+/** The parameters of `involved(columns, also)`: those of `columns`, then the country's, then those of `also`, in each branch. */
+const involvedParams = (country: string, { columns = [], also = [] }: { columns?: SqlParam[]; also?: SqlParam[] } = {}): SqlParam[] =>
+  [1, 2, 3].flatMap((n) => [...columns, ...Array<SqlParam>(n).fill(country), ...also]);
+
 export async function countPermits(db: SqlExecutor, country: string, since: string): Promise<PermitCounts> {
-  const c = [country, country, country];
   const [statuses, months, partners] = await Promise.all([
-    db.all(`SELECT status, COUNT(*) AS n FROM permits WHERE ${INVOLVING} GROUP BY status`, c),
-    db.all(`SELECT SUBSTR(created_at, 1, 7) AS month, COUNT(*) AS n FROM permits WHERE ${INVOLVING} AND created_at >= ? GROUP BY 1 ORDER BY 1`, [...c, since]),
+    db.all(`SELECT status, COUNT(*) AS n FROM (${involved("status")}) AS involved GROUP BY status`, involvedParams(country)),
+    db.all(
+      `SELECT SUBSTR(created_at, 1, 7) AS month, COUNT(*) AS n FROM (${involved("created_at", "AND created_at >= ?")}) AS involved GROUP BY 1 ORDER BY 1`,
+      involvedParams(country, { also: [since] }),
+    ),
     db.all(
       `SELECT partner, COUNT(*) AS n FROM (
-         SELECT CASE WHEN exporting_country = ? THEN importing_country ELSE exporting_country END AS partner FROM permits WHERE ${INVOLVING}
+         ${involved("CASE WHEN exporting_country = ? THEN importing_country ELSE exporting_country END AS partner")}
        ) AS involved WHERE partner IS NOT NULL AND partner <> ? GROUP BY partner ORDER BY n DESC, partner`,
-      [country, ...c, country],
+      [...involvedParams(country, { columns: [country] }), country],
     ),
   ]);
   const byStatus: PermitCounts["byStatus"] = {};
@@ -223,7 +257,7 @@ export async function updatePermitStatus(
   params.push(permitId);
   if (from) {
     // An empty list can match nothing; `IN ()` is not valid SQL on PostgreSQL.
-    sql += from.length ? ` AND status IN (${from.map(() => "?").join(", ")})` : " AND 1 = 0";
+    sql += from.length ? ` AND status IN (${placeholders(from)})` : " AND 1 = 0";
     params.push(...from);
   }
   return db.transaction(async (tx) => {
@@ -236,6 +270,19 @@ export async function updatePermitStatus(
 export async function getPermitLines(db: SqlExecutor, permitId: string): Promise<PermitLine[]> {
   const rows = await db.all("SELECT line, authorised, exported FROM permit_lines WHERE permit_id = ? ORDER BY line", [permitId]);
   return rows.map((r) => ({ line: toNumber(r.line), authorised: toBigInt(r.authorised), exported: toBigInt(r.exported) }));
+}
+
+export async function getPermitLinesOf(db: SqlExecutor, permitIds: readonly string[]): Promise<Map<string, PermitLine[]>> {
+  const byPermit = new Map<string, PermitLine[]>();
+  for (const ids of chunks(permitIds)) {
+    const rows = await db.all(`SELECT permit_id, line, authorised, exported FROM permit_lines WHERE permit_id IN (${placeholders(ids)}) ORDER BY permit_id, line`, ids);
+    for (const r of rows) {
+      const id = str(r.permit_id);
+      const lines = byPermit.get(id) ?? byPermit.set(id, []).get(id)!;
+      lines.push({ line: toNumber(r.line), authorised: toBigInt(r.authorised), exported: toBigInt(r.exported) });
+    }
+  }
+  return byPermit;
 }
 
 export async function setLineExported(db: SqlExecutor, permitId: string, line: number, exported: bigint): Promise<void> {
