@@ -20,6 +20,7 @@ import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } fro
 import { DuplicatePermitError, type JsonValue, type NewPermit, type OfficerRecord, type PermitRecord, type Store } from "../store";
 import type { OfficerAccounts } from "./accounts";
 import type { ChainGateway } from "./chainGateway";
+import { recordIssuedCode } from "./issuedCodes";
 import { draftPermit, fromIssueInput, type DraftResult, type IssueInput, type PermitDraft } from "./permitDraft";
 import { permitView, type PermitView } from "./views";
 
@@ -184,16 +185,19 @@ export class PermitService {
     return this.#viewOf(await this.#readable(officer, permitId));
   }
 
-  /** The text of the permit's QR code, for an officer of a country the permit involves. */
+  /** The text of the permit's QR code, for an officer of a country the permit involves (recorded as handed out). */
   async qrTextFor(officer: OfficerRecord, permitId: string): Promise<string> {
-    return this.#qrTextOf(await this.#readable(officer, permitId));
+    const qrText = this.#qrTextOf(await this.#readable(officer, permitId));
+    await recordIssuedCode(this.deps.store, qrText);
+    return qrText;
   }
 
-  /** The permit's view and QR text for an officer (what its PDF prints), from one read of the permit. */
+  /** The permit's view and QR text for an officer (what its PDF prints), from one read of the permit (recorded as handed out). */
   async viewAndQrTextFor(officer: OfficerRecord, permitId: string): Promise<{ view: PermitView; qrText: string }> {
     const permit = await this.#readable(officer, permitId);
     const qrText = this.#qrTextOf(permit); // a FAILED permit has none: 409 before anything else is read
-    return { view: await this.#viewOf(permit), qrText };
+    const [view] = await Promise.all([this.#viewOf(permit), recordIssuedCode(this.deps.store, qrText)]);
+    return { view, qrText };
   }
 
   async #readable(officer: OfficerRecord, permitId: string): Promise<PermitRecord> {

@@ -3,8 +3,9 @@
  * processes (which answer most requests on their own): what a request body must hold, the answer's
  * JSON, and answering from the store's mirror of the chain alone.
  */
-import { readPermit, verifyReading, type TrustListSnapshot, type VerificationResult } from "../../sdk/verify";
+import { verifyReading, type TrustListSnapshot, type VerificationResult } from "../../sdk/verify";
 import type { Store } from "../store";
+import { readCode } from "./issuedCodes";
 import { MirrorMissError, StoreVerifyReader, noChainFallback, type MirrorState } from "./verifyReader";
 
 /** The QR text or verify URL of a JSON request body `{ "qr": "..." }`; undefined for any other body. */
@@ -21,7 +22,8 @@ export type MirrorAnswer = { answer: string } | { fallback: string };
 
 /**
  * Answers a verification from the mirror alone: the store's events, the indexer's last block
- * (`mirror`) and the trust-list snapshot. Whatever needs the chain — a permit not indexed yet, a
+ * (`mirror`) and the trust-list snapshot; a code this service handed out is not read again (see
+ * `issuedCodes.ts`). Whatever needs the chain — a permit not indexed yet, a
  * mirror that is not current, a signer the snapshot does not know — is a `fallback`, never a guess.
  */
 export class MirrorVerifier {
@@ -33,7 +35,7 @@ export class MirrorVerifier {
 
   async answer(qr: string): Promise<MirrorAnswer> {
     try {
-      const result = await verifyReading(await readPermit(qr), { registry: this.#reader, trustList: this.deps.trustList() });
+      const result = await verifyReading(await readCode(this.deps.store, qr), { registry: this.#reader, trustList: this.deps.trustList() });
       return { answer: verificationJson(result) };
     } catch (err) {
       const miss = err instanceof MirrorMissError ? err : (err as { cause?: unknown } | null)?.cause;

@@ -8,6 +8,7 @@ import * as audit from "./tables/audit";
 import * as events from "./tables/events";
 import * as idempotency from "./tables/idempotency";
 import * as indexer from "./tables/indexer";
+import * as issuedCodes from "./tables/issuedCodes";
 import * as officers from "./tables/officers";
 import * as outbox from "./tables/outbox";
 import * as permits from "./tables/permits";
@@ -68,6 +69,9 @@ export class SqlStore implements Store {
   requeueOutbox: Store["requeueOutbox"] = (id, error) => outbox.requeueOutbox(this.db, this.now(), id, error);
   listOutbox: Store["listOutbox"] = (filter) => outbox.listOutbox(this.db, filter.state, filter.limit);
   countOutbox: Store["countOutbox"] = (state) => outbox.countOutbox(this.db, state);
+
+  recordIssuedCode: Store["recordIssuedCode"] = (code) => issuedCodes.recordIssuedCode(this.db, this.now(), code);
+  issuedCodeReading: Store["issuedCodeReading"] = (digest) => issuedCodes.issuedCodeReading(this.db, digest);
 
   getIdempotency: Store["getIdempotency"] = (key, officerId) => idempotency.getIdempotency(this.db, key, officerId);
   putIdempotency: Store["putIdempotency"] = (record) => idempotency.putIdempotency(this.db, this.now(), record);

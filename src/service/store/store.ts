@@ -94,6 +94,12 @@ export interface Store {
   listOutbox(filter: { state?: OutboxState | readonly OutboxState[]; limit?: number }): Promise<OutboxEntry[]>;
   countOutbox(state?: OutboxState | readonly OutboxState[]): Promise<number>;
 
+  // QR codes handed out (see domain/issuedCodes.ts)
+  /** Records the reading of a code handed out, by the digest of its payload; the first recorded is kept. */
+  recordIssuedCode(code: { digest: string; permitId: string; reading: string }): Promise<void>;
+  /** The reading recorded for a code (JSON text), or undefined when this service did not hand it out. */
+  issuedCodeReading(digest: string): Promise<string | undefined>;
+
   // Idempotency
   getIdempotency(key: string, officerId: string): Promise<IdempotencyRecord | undefined>;
   /** Stores the answer; if one is already stored for `(key, officerId)` that one is returned and kept. */

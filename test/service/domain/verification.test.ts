@@ -10,9 +10,10 @@ import os from "node:os";
 import path from "node:path";
 import { getAddress, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { documentHash, encodeQrPayload, newSalt, permitIdOf, signPermitAnchor } from "../../../src/sdk";
+import { documentHash, encodeQrPayload, newSalt, permitIdOf, signPermitAnchor, toVerifyUrl } from "../../../src/sdk";
 import { permitInputOf } from "../../../src/sdk/chain";
-import type { TrustListSnapshot } from "../../../src/sdk/verify";
+import { readPermit, type TrustListSnapshot } from "../../../src/sdk/verify";
+import { codeDigest, readCode, recordIssuedCode } from "../../../src/service/domain/issuedCodes";
 import { MirrorVerifier, qrOfRequestBody } from "../../../src/service/domain/verification";
 import type { MirrorState } from "../../../src/service/domain/verifyReader";
 import { openStore, openStoreReader, type Store } from "../../../src/service/store";
@@ -98,6 +99,59 @@ describe("MirrorVerifier: a verification from the store's mirror alone", functio
     expect(body.asOf).to.deep.equal({ blockNumber: "12", blockTime: String(issuedAt + 30) });
     expect(body.history.map((h: { event: string }) => h.event)).to.deep.equal(["PermitIssued"]);
     expect(body.checks.hash.result).to.equal("passed");
+  });
+
+  describe("a code this service handed out", () => {
+    const stored = (documentJson: string, id: Hex = permitId) => ({
+      permitId: id, issuingCountry: document.issuingCountry, permitNumber: document.permitNumber, documentJson, salt, documentHash: hash,
+      docType: document.documentType, exportingCountry: document.exporter.country, importingCountry: document.importer.country, validUntil: document.validUntil,
+      issuerOfficerId: null, signature: null, lines: [],
+    });
+    before(async () => {
+      await writer.insertPermit(stored(JSON.stringify(document)));
+    });
+
+    it("is read once when handed out, under the digest of its payload, whatever URL carries it", async () => {
+      const url = toVerifyUrl(qr, "https://registry.example/verify");
+      expect(codeDigest(url)).to.equal(codeDigest(qr));
+      expect(codeDigest("hello")).to.equal(undefined);
+      expect(await writer.issuedCodeReading(codeDigest(qr)!)).to.equal(undefined);
+      await recordIssuedCode(writer, url);
+      const recorded = JSON.parse((await reader.issuedCodeReading(codeDigest(qr)!))!);
+      expect(recorded).to.deep.equal(JSON.parse(JSON.stringify(await readPermit(qr))));
+      expect(recorded).to.include({ outcome: "SIGNED", signer: officer.address, hash });
+    });
+
+    it("is answered from that reading, exactly as a reading made now; a code that differs is read in full", async () => {
+      await recordIssuedCode(writer, qr);
+      const fromRecord = await verifier.answer(qr);
+      expect(await readCode(reader, qr)).to.deep.equal(JSON.parse(JSON.stringify(await readPermit(qr))));
+      const readNow = await new MirrorVerifier({ store: { ...reader, issuedCodeReading: async () => undefined } as Store, mirror: () => mirror, trustList: () => trustList }).answer(qr);
+      expect(fromRecord).to.deep.equal(readNow);
+      expect(JSON.parse((fromRecord as { answer: string }).answer).verdict).to.equal("VALID");
+
+      // The recorded reading is what is used: one planted under another code's digest is answered as planted...
+      const otherSalt = newSalt();
+      const otherCode = encodeQrPayload({
+        mode: "full", chainId: 31337, registry, permitId, salt: otherSalt, document: document as never,
+        signature: await signPermitAnchor({ account: officer, chainId: 31337, registry, permitId, documentHash: documentHash(document, otherSalt) }),
+      });
+      const planted = { ...(await readPermit(otherCode)), hash };
+      await writer.recordIssuedCode({ digest: codeDigest(otherCode)!, permitId, reading: JSON.stringify(planted) });
+      expect(JSON.parse((await verifier.answer(otherCode) as { answer: string }).answer).checks.hash.result).to.equal("passed");
+      // ...while the same code altered by one character is not found, read in full, and refused.
+      const altered = otherCode.slice(0, 80) + (otherCode[80] === "A" ? "B" : "A") + otherCode.slice(81);
+      expect(codeDigest(altered)).to.not.equal(codeDigest(otherCode));
+      const answer = await verifier.answer(altered);
+      expect(["MALFORMED", "TAMPERED"]).to.include(JSON.parse((answer as { answer: string }).answer).verdict);
+    });
+
+    it("is not recorded when it does not read as signed (read in full each time instead)", async () => {
+      const unsigned = qr.slice(0, 80) + (qr[80] === "A" ? "B" : "A") + qr.slice(81);
+      await recordIssuedCode(writer, unsigned);
+      await recordIssuedCode(writer, "hello");
+      expect(await writer.issuedCodeReading(codeDigest(unsigned)!)).to.equal(undefined);
+    });
   });
 
   it("hands back when the mirror is not current (last sync failed, or too old): the service asks the chain", async () => {

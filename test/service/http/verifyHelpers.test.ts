@@ -7,6 +7,7 @@
  */
 import { expect } from "chai";
 import { decodeQrImage } from "../../../src/sdk/qr";
+import { codeDigest } from "../../../src/service/domain/issuedCodes";
 import type { ReadPool } from "../../../src/service/workers/readPool";
 import { dumpLogsOnFailure, expectHonestStatuses, expectProblem, issueAndAnchor, sample, sleep, startTestService, waitForStatus, type Api, type Credentials, type TestService } from "./harness";
 
@@ -51,6 +52,8 @@ describe("POST /verify answered by the helper processes", function () {
   it("answers a VALID permit in a helper, exactly as the express route does", async () => {
     const permit = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
     const qr = await qrOf(permit.permitId);
+    // Handing the code out recorded its reading, which the helper reuses (express reads it anew).
+    expect(JSON.parse((await svc.handle.store.issuedCodeReading(codeDigest(qr)!))!)).to.include({ outcome: "SIGNED", permitId: permit.permitId });
     const { fast, viaExpress, answered } = await bothDoors(qr);
     expect(answered, "answered by a helper").to.equal(1);
     expect(fast.verdict, JSON.stringify(fast.checks)).to.equal("VALID");

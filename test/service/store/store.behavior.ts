@@ -101,7 +101,7 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
     it("apply on a fresh database and report what they applied", async () => {
       const fresh = (await fixture.freshDatabase()).connect();
       drivers.push(fresh);
-      expect(await migrate(fresh)).to.deep.equal({ applied: [1, 2, 3, 4, 5, 6, 7, 8, 9], current: 9 });
+      expect(await migrate(fresh)).to.deep.equal({ applied: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], current: 10 });
     });
 
     it("2 puts an entry an earlier version left SENT back in the queue, where a claim finds it", async () => {
@@ -410,6 +410,20 @@ export function shouldBehaveLikeStore(fixture: StoreFixture): void {
       await store.setLineExported(permitId, 1, 10_000n);
       expect((await store.getPermitLines(permitId))[0]).to.deep.equal({ line: 1, authorised: 12_500n, exported: 10_000n });
       expect((await rejectionOf(store.setLineExported(permitId, 7, 1n))).name).to.equal("RecordNotFoundError");
+    });
+  });
+
+  describe("codes handed out", () => {
+    it("keep the first reading recorded under a digest, and only for a permit the store holds", async () => {
+      const { permitId } = await store.insertPermit(newPermit());
+      const digest = randomBytes(32).toString("hex");
+      expect(await store.issuedCodeReading(digest)).to.equal(undefined);
+      await store.recordIssuedCode({ digest, permitId, reading: '{"outcome":"SIGNED"}' });
+      await store.recordIssuedCode({ digest, permitId, reading: '{"outcome":"other"}' });
+      expect(await store.issuedCodeReading(digest)).to.equal('{"outcome":"SIGNED"}');
+      const other = randomBytes(32).toString("hex");
+      expect(await rejectionOf(store.recordIssuedCode({ digest: other, permitId: hex32(), reading: "{}" }))).to.be.instanceOf(Error); // no such permit
+      expect(await store.issuedCodeReading(other)).to.equal(undefined);
     });
   });
 

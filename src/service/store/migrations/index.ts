@@ -13,6 +13,7 @@ import { permitsByBlock } from "./0006_permits_by_block";
 import { auditByPermit } from "./0007_audit_by_permit";
 import { permitReplaces } from "./0008_permit_replaces";
 import { permitsByCountry } from "./0009_permits_by_country";
+import { issuedCodes } from "./0010_issued_codes";
 
 export type Migration = {
   /** 1, 2, 3, … in order, no gaps. */
@@ -23,4 +24,4 @@ export type Migration = {
   data?: (tx: SqlExecutor) => Promise<void>;
 };
 
-export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent, permitSearchTextColumn, permitExportShipment, permitEventsByBlock, permitsByBlock, auditByPermit, permitReplaces, permitsByCountry];
+export const MIGRATIONS: readonly Migration[] = [initial, outboxWithoutSent, permitSearchTextColumn, permitExportShipment, permitEventsByBlock, permitsByBlock, auditByPermit, permitReplaces, permitsByCountry, issuedCodes];
