@@ -348,9 +348,14 @@ and hands it to a helper, which answers POST /verify and passes every other requ
 loopback), it spent 495 to 545 µs per answer against 555 to 589 µs for this code in 4 alternating rounds,
 on a machine then so busy that both had p99s over 360 ms, so its tail could not be judged; in 4 more alternating
 rounds an hour later it spent 527 to 663 µs against 612 to 674 µs, with a p99 of 12 to 463 ms against 19 to 354 ms
-(this code's best round: 19.1 ms at 2,000/s): less CPU, but no steadier tail. Not kept for now:
+(this code's best round: 19.1 ms at 2,000/s): less CPU, but no steadier tail. Measured again once codes
+handed out kept their readings (2026-12-04, evening; the patch applied on 2ba254e, 6 alternating rounds of 15 s at
+2,000/s offered, scratch scripts): 328 to 388 µs per answer against 484 to 540 µs, a p90 of 1.6 to 5.7 ms against
+6.8 to 119 ms, and a p99 of 11.1 to 85.8 ms (3 rounds within 25 ms) against 25.1 to 207 ms (none): with the
+helpers' work cut, the hop between processes is the largest cost left, and serving the connections in the helpers
+is the way to the goal on this machine. Not kept for now:
 a helper that dies takes its connections and the requests in flight on them with it (today the service's
-thread answers those), and the tests of that and of the pool's counters would need rewriting. The p99 goal
+thread answers those), and the tests of that and of the pool's counters would need rewriting. Without it, the p99 goal
 at ${GOAL_RATE.toLocaleString("en")}/s needs more headroom than this machine gives: more cores than processes that want one, or
 the load generator on another machine.
 
