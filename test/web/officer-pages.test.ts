@@ -168,6 +168,9 @@ describe("web: officers' pages (Chromium)", function () {
     await page.selectOption("#cancel-reason", "WRONGLY_ISSUED");
     await page.click("#cancel-permit");
     await page.waitForFunction(() => document.querySelector("#detail-h .status")?.textContent === "CANCELLED", undefined, { timeout: 30_000 });
+    // Each step names who signed it: here the CH issuer, for the issue and the cancellation.
+    await page.waitForSelector('.timeline li[data-event="PermitCancelled"]', { timeout: 30_000 });
+    for (const event of ["PermitIssued", "PermitCancelled"]) expect(await page.textContent(`.timeline li[data-event="${event}"] .by`)).to.match(/^by .+ \(CH issuer\)$/);
     await phoneScreenshot(page, "permits");
     await page.context().close();
   });

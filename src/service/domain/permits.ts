@@ -221,8 +221,15 @@ export class PermitService {
       const other = await store.getPermit(id.toLowerCase());
       return { permitId: id.toLowerCase() as Hex, permitNumber: other?.permitNumber ?? null };
     };
-    const [replaces, replacement] = await Promise.all([link(permit.replacesPermitId), link(replacedBy?.replacementId)]);
-    return permitView(permit, lines, events, publicBaseUrl, { replaces, replacedBy: replacement });
+    // Who signed each step, by name and role where this service knows the address.
+    const addresses = [...new Set(events.flatMap((e) => (e.officerAddress ? [e.officerAddress.toLowerCase()] : [])))];
+    const [replaces, replacement, officers] = await Promise.all([
+      link(permit.replacesPermitId),
+      link(replacedBy?.replacementId),
+      Promise.all(addresses.map((a) => store.findOfficerByAddress(a))),
+    ]);
+    const known = new Map(officers.flatMap((o, i) => (o ? [[addresses[i]!, o] as const] : [])));
+    return permitView(permit, lines, events, publicBaseUrl, { replaces, replacedBy: replacement }, known);
   }
 
   /** The text of the permit's QR code: the verify URL with the signed payload after `#`. */

@@ -21,7 +21,7 @@ export type PermitView = {
   txHash: string | null;
   blockNumber: number | null;
   lines: { line: number; scientificName?: string; unit?: string; authorised: number; exported: number | null }[];
-  history: { event: string; officer: string | null; country: string | null; txHash: string; blockNumber: number; at: string | null; data: unknown }[];
+  history: { event: string; officer: string | null; by: { name: string; role: string; country: string } | null; country: string | null; txHash: string; blockNumber: number; at: string | null; data: unknown }[];
   nonCompliance: boolean;
   exportShipment: { transportDocument: string | null; port: string | null } | null;
   document: PermitDocument;

@@ -12,6 +12,11 @@ import type { Officer, PermitSummary, PermitView } from "../lib/types";
 const CANCEL = ["LOST", "STOLEN", "DAMAGED", "WRONGLY_ISSUED", "WITHDRAWN", "OTHER"];
 const NON_COMPLIANCE = ["QUANTITY_MISMATCH", "SPECIES_MISMATCH", "DOCUMENT_IRREGULARITY", "PEST_OR_DISEASE", "ILLEGAL_SPECIMENS", "OTHER"];
 const label = (code: string) => code.replace(/_/g, " ").toLowerCase();
+/** "by W. Perera (CH customs)", or the signing address when this service knows no officer there. */
+function signedBy(e: PermitView["history"][number]): HTMLElement | null {
+  if (e.by) return h("span", { class: "by", title: e.officer ?? "" }, `by ${e.by.name} (${e.by.country} ${e.by.role.toLowerCase()})`);
+  return e.officer ? h("span", { class: "by" }, "by ", h("code", { title: e.officer }, shortHex(e.officer))) : null;
+}
 
 const page = mountPage("permits", { roles: ["ADMIN", "ISSUER", "CUSTOMS"] });
 if (page) main(page.main, page.officer!);
@@ -119,7 +124,7 @@ function main(root: HTMLElement, officer: Officer): void {
       h("p", {}, "Exporter: ", h("strong", {}, p.document.exporter.name), " · Importer: ", h("strong", {}, p.document.importer.name)),
       h("ul", {}, p.lines.map((l) => h("li", {}, `Line ${l.line} `, h("i", {}, l.scientificName ?? ""), `: authorised ${quantity(l.authorised, l.unit)}, exported ${l.exported === null ? "—" : quantity(l.exported, l.unit)}`))),
       shipment(p.exportShipment) ? h("p", { class: "shipment" }, "Shipped under ", h("strong", {}, shipment(p.exportShipment))) : null,
-      p.history.length ? h("ol", { class: "timeline" }, p.history.map((e) => h("li", {}, h("strong", {}, eventName(e.event)), h("span", { class: "when" }, dateTime(e.at)), h("span", { class: "tx" }, "tx ", h("code", { title: e.txHash }, shortHex(e.txHash)))))) : null,
+      p.history.length ? h("ol", { class: "timeline" }, p.history.map((e) => h("li", { "data-event": e.event }, h("strong", {}, eventName(e.event)), h("span", { class: "when" }, dateTime(e.at)), signedBy(e), h("span", { class: "tx" }, "tx ", h("code", { title: e.txHash }, shortHex(e.txHash)))))) : null,
       h("div", { class: "actions" },
         h("button", { type: "button", class: "secondary", onclick: async () => download(await apiBlob(`/permits/${p.permitId}/pdf`), `${file}.pdf`) }, "PDF"),
         h("button", { type: "button", class: "secondary", onclick: async () => download(await apiBlob(`/permits/${p.permitId}/qr.png`), `${file}-qr.png`) }, "QR code")),

@@ -147,6 +147,14 @@ export function shouldRunTheLifecycle(startIt: () => Promise<TestService>): void
       expect(res.body.history[0].txHash).to.equal(res.body.txHash);
       expect(res.body.history[2].txHash).to.equal(endorsementTx);
       expect(res.body.history[2].country).to.equal("CH");
+      // Each step names the officer who signed it, as this service knows them.
+      const officers = (await api.get("/api/v1/officers", { token: c.CH.admin })).body.items as { name: string; role: string; address: string }[];
+      const at = (address: string) => officers.find((o) => o.address.toLowerCase() === address.toLowerCase());
+      for (const [i, role] of [[0, "ISSUER"], [2, "CUSTOMS"]] as const) {
+        const signer = at(res.body.history[i].officer);
+        expect(signer, `the officer who signed ${res.body.history[i].event}`).to.include({ role });
+        expect(res.body.history[i].by).to.deep.equal({ name: signer!.name, role, country: "CH" });
+      }
     });
 
     it("its QR image, decoded as a phone would, verifies as VALID through POST /verify", async () => {
