@@ -353,7 +353,8 @@ handed out kept their readings (2026-12-04, evening; the patch applied on 2ba254
 2,000/s offered, scratch scripts): 328 to 388 µs per answer against 484 to 540 µs, a p90 of 1.6 to 5.7 ms against
 6.8 to 119 ms, and a p99 of 11.1 to 85.8 ms (3 rounds within 25 ms) against 25.1 to 207 ms (none): with the
 helpers' work cut, the hop between processes is the largest cost left, and serving the connections in the helpers
-is the way to the goal on this machine. Not kept for now:
+is the way to the goal on this machine (its second round, with what is still to fix:
+\`bench/experiments/helpers-serve-connections-2.patch\`). Not kept for now:
 a helper that dies takes its connections and the requests in flight on them with it (today the service's
 thread answers those), and the tests of that and of the pool's counters would need rewriting. Without it, the p99 goal
 at ${GOAL_RATE.toLocaleString("en")}/s needs more headroom than this machine gives: more cores than processes that want one, or
