@@ -295,15 +295,17 @@ Goal: ≥ 2,000 verifications/s with p99 ≤ 25 ms at 64 concurrent, read as: th
 | (for comparison) the highest offered rate measured with p99 ≤ 25 ms | ${within ? `${within.offeredRate!.toLocaleString("en")}/s (p99 ${within.p99ms} ms)` : "none"} | |
 | (for comparison) p99 at 64 connections, as fast as it goes | ${at64.p99ms} ms | ${result.verify.meetsP99Saturated ? "within 25 ms" : "over 25 ms"} |
 
-How an answer is made: the service's thread reads the JSON body outside express (express's routing
-alone cost more than the rest of its work per request) and hands the QR text to the least busy
-helper process (at most 16 in flight each, the rest wait in one queue). The helper looks up the code's
-recorded reading (or, for a code this service did not hand out, decodes the QR, validates the document,
-recomputes the salted hash and recovers the signer), reads the permit's events
-from the store (opened read-only) and checks them against the trust list and the indexer's progress
-that the service sends it after each sync; it returns the finished JSON, which the service's thread
-writes out. What the mirror cannot answer alone (a permit not indexed yet, a mirror that is not
-current) goes through the express route, which asks the chain.
+How an answer is made (since 2026-12-04, evening): the service's thread accepts each connection and
+hands it, unread, to the next helper process in turn; the helper serves the connection. It reads a
+JSON body outside express (express's routing alone cost more than the rest of the work per request),
+looks up the code's recorded reading (or, for a code this service did not hand out, decodes the QR,
+validates the document, recomputes the salted hash and recovers the signer), reads the permit's
+events from the store (opened read-only), checks them against the trust list and the indexer's
+progress that the service sends it after each sync, and writes the answer. Every other request on
+the connection, and what the mirror cannot answer alone (a permit not indexed yet, a mirror that is
+not current), goes on to express on the service's thread over loopback, which asks the chain. Until
+then the service's thread read every request and handed each QR text to a helper and back, which
+cost about as much CPU as the answer once codes kept their readings.
 
 Where the time goes at 64 connections, as fast as it goes: autocannon keeps 64 requests outstanding,
 so by Little's law the mean latency is 64 / throughput — ${result.verify.meanLatencyAt64Ms} ms at the measured rate, whatever the
@@ -316,17 +318,16 @@ store's events, the answer's JSON); the calibration above is that verification o
 Offered ${GOAL_RATE.toLocaleString("en")}/s, the cores were busy with ${coresBusy(paced)} (out of ${result.machine.cores});
 with the codes read in full, ${coresBusy(pacedInFull)}.
 An answer costs more CPU at an offered rate than at saturation (${micros(paced.cpuPerAnswer.mainMicros)} / ${micros(paced.cpuPerAnswer.helpersMicros)} µs against ${micros(at64.cpuPerAnswer.mainMicros)} / ${micros(at64.cpuPerAnswer.helpersMicros)}):
-with few requests waiting, each one wakes the service's thread and a helper, and reads and writes
-its sockets, on its own instead of sharing those turns with others. And vegeta costs more per request than autocannon. The tail
+with few requests waiting, each one wakes a helper, and reads and writes its socket, on its own
+instead of sharing those turns with others. And vegeta costs more per request than autocannon. The tail
 comes from pauses while requests are held: four processes want the ${result.machine.cores} cores (the service's thread,
 ${VERIFY_WORKERS} helper${VERIFY_WORKERS === 1 ? "" : "s"}, the load generator), so the kernel takes a core from one of them for a time slice of
 several milliseconds; young-generation garbage collections in a helper (3 to 15 ms each, several a
 second at this rate, seen with \`--trace-gc\`) hold its requests too. Tried at saturation without gain (before
 this page measured offered rates): more or fewer helpers, a smaller or unbounded window per helper,
 \`--single-threaded-gc\`, other young-generation sizes, lower priority for the helpers. Tried at an offered
-rate and not kept: helpers that serve whole connections (a connection whose first request is POST /verify
-handed to a helper, which passes any other request on it back to the service; its branch was
-not kept). It spent about 6% less CPU per answer in all, but its p99 at
+rate and not kept: handing a helper only the connections whose first request is POST /verify (its
+branch was not kept). It spent about 6% less CPU per answer in all, but its p99 at
 1,000/s offered was worse in each of 5 alternating rounds (57 to 167 ms against 33 to 60 ms): a connection
 pinned to one helper waits out that helper's pauses, where the shared queue sends the next request to the
 other helper. Nor kept: sending the requests given to a helper in one turn of the event loop as one message,
@@ -348,17 +349,18 @@ and hands it to a helper, which answers POST /verify and passes every other requ
 loopback), it spent 495 to 545 µs per answer against 555 to 589 µs for this code in 4 alternating rounds,
 on a machine then so busy that both had p99s over 360 ms, so its tail could not be judged; in 4 more alternating
 rounds an hour later it spent 527 to 663 µs against 612 to 674 µs, with a p99 of 12 to 463 ms against 19 to 354 ms
-(this code's best round: 19.1 ms at 2,000/s): less CPU, but no steadier tail. Measured again once codes
-handed out kept their readings (2026-12-04, evening; the patch applied on 2ba254e, 6 alternating rounds of 15 s at
-2,000/s offered, scratch scripts): 328 to 388 µs per answer against 484 to 540 µs, a p90 of 1.6 to 5.7 ms against
-6.8 to 119 ms, and a p99 of 11.1 to 85.8 ms (3 rounds within 25 ms) against 25.1 to 207 ms (none): with the
-helpers' work cut, the hop between processes is the largest cost left, and serving the connections in the helpers
-is the way to the goal on this machine (its second round, with what is still to fix:
-\`bench/experiments/helpers-serve-connections-2.patch\`). Not kept for now:
-a helper that dies takes its connections and the requests in flight on them with it (today the service's
-thread answers those), and the tests of that and of the pool's counters would need rewriting. Without it, the p99 goal
-at ${GOAL_RATE.toLocaleString("en")}/s needs more headroom than this machine gives: more cores than processes that want one, or
-the load generator on another machine.
+(that code's best round: 19.1 ms at 2,000/s): less CPU, but no steadier tail, and not kept then.
+Measured again once codes handed out kept their readings (2026-12-04, evening; the patch applied on 2ba254e,
+6 alternating rounds of 15 s at 2,000/s offered, scratch scripts): 328 to 388 µs per answer against 484 to
+540 µs, a p90 of 1.6 to 5.7 ms against 6.8 to 119 ms, and a p99 of 11.1 to 85.8 ms (3 rounds within 25 ms)
+against 25.1 to 207 ms (none): with the helpers' work cut, the hop between processes was the largest cost
+left. Landed then, with its two faults fixed (\`bench/experiments/helpers-serve-connections-2.patch\` tells
+them): the service keeps its copy of a connection until the helper says it took it, and serves it itself
+if the helper stops first (a caller could otherwise wait forever); and stopping no longer waits on Node's
+bookkeeping of the connections handed to other processes. What it costs: a helper that dies cuts the
+connections it had taken, and the requests in flight on them (their callers connect again); before, the
+service's thread answered those. In 11 rounds of 15 s at 2,000/s offered right after it landed (scratch
+scripts), 267 to 337 µs per answer and a p99 of 4.4 to 16.2 ms.
 
 Garbage collection, measured on 2026-12-04 (afternoon) with scratch scripts, before codes handed out kept
 their readings (so for a code read in full): a verification allocates

@@ -7,6 +7,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 import path from "node:path";
 import { readDeployment, type DeploymentRecord } from "../sdk/chain";
 import { exportTrustList, type TrustListSnapshot } from "../sdk/verify";
@@ -154,13 +155,36 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     });
     // POST /verify's common case skips express (see verifyFastPath); a rate limit keeps it in express.
     const fast = readPool && verifyRatePerMinute === 0 ? verifyFastPath({ mirror: (qr) => readPool.verify(qr), limitBytes: JSON_LIMIT_BYTES }) : undefined;
-    const server: Server = await new Promise((resolve, reject) => {
-      const s = createServer(fast ? (req, res) => fast(req, res, () => app(req, res)) : app).listen(config.port, config.host, () => resolve(s));
-      s.on("error", (err: NodeJS.ErrnoException) =>
-        reject(err.code === "EADDRINUSE" ? new Error(`Port ${config.port} on ${config.host} is in use. Stop what uses it, or start with PORT=<another port>.`) : err),
-      );
+    const own: Server = createServer(fast ? (req, res) => fast(req, res, () => app(req, res)) : app);
+    stops.push(() => new Promise<void>((resolve) => { own.closeAllConnections(); own.close(() => resolve()); }));
+    if (fast) {
+      // The helpers serve the connections (ReadPool.handOff): they answer POST /verify's common case
+      // themselves and pass the rest on to express here, on loopback.
+      const forwarded: Server = createServer(app);
+      await listen(forwarded, 0, "127.0.0.1");
+      stops.push(() => new Promise<void>((resolve) => { forwarded.closeAllConnections(); forwarded.close(() => resolve()); }));
+      readPool!.serve({ forwardTo: { host: "127.0.0.1", port: (forwarded.address() as AddressInfo).port }, limitBytes: JSON_LIMIT_BYTES });
+    }
+    // Connections are accepted paused: one goes to a helper unread, or (no helper serving yet, or none) is served here.
+    const serveHere = (socket: Socket) => {
+      own.emit("connection", socket);
+      socket.resume();
+    };
+    const server = createNetServer({ pauseOnConnect: true, noDelay: true }, (socket) => {
+      if (fast && readPool!.handOff(socket, serveHere)) return;
+      serveHere(socket);
     });
-    stops.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+    await listen(server, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === "EADDRINUSE" ? new Error(`Port ${config.port} on ${config.host} is in use. Stop what uses it, or start with PORT=<another port>.`) : err;
+    });
+    // Stops run last first: this one before the servers above. The listener stops accepting at once;
+    // its close callback is not awaited (it would wait on the helpers' bookkeeping of the connections
+    // handed to them): the service's thread ends its own connections, the helpers theirs as they close.
+    stops.push(async () => {
+      server.close();
+      own.closeAllConnections();
+      await readPool?.close();
+    });
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
@@ -195,3 +219,14 @@ async function storeDemoAuthorities(store: Store, keystore: OfficerKeystore, key
 }
 
 export { deploymentsDir };
+
+/** Listens, or fails with the listen error. */
+function listen(server: NetServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}

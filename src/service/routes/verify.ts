@@ -88,6 +88,9 @@ function writeAnswer(res: ServerResponse, body: string, status = 200, contentTyp
   res.end(body);
 }
 
+/** A request whose body the fast path read: parsed (`body`, for express) and as it came (`rawBody`, to pass it on). */
+export type ReadBody = { body?: unknown; rawBody?: Buffer };
+
 const VERIFY_PATHS = new Set(["/api/v1/verify", "/api/v1/verify/"]);
 
 /** A JSON body in UTF-8 (what express.json reads without converting), not compressed. */
@@ -110,7 +113,7 @@ function plainJson(req: IncomingMessage): boolean {
  * http.createServer((req, res) => fast(req, res, () => app(req, res)));
  */
 export function verifyFastPath(deps: { mirror: (qr: string) => Promise<MirrorAnswer>; limitBytes: number }) {
-  return (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: () => void): void => {
+  return (req: IncomingMessage & ReadBody, res: ServerResponse, next: () => void): void => {
     const length = Number(req.headers["content-length"]);
     if (req.method !== "POST" || !VERIFY_PATHS.has(req.url!) || !plainJson(req) || !(length > 0 && length <= deps.limitBytes)) return next();
     const chunks: Buffer[] = [];
@@ -118,8 +121,9 @@ export function verifyFastPath(deps: { mirror: (qr: string) => Promise<MirrorAns
     req.on("error", () => res.destroy());
     req.on("end", () => {
       let body: unknown;
+      req.rawBody = Buffer.concat(chunks);
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        body = JSON.parse(req.rawBody.toString("utf8"));
       } catch {
         const requestId = requestIdOf(req.headers["x-request-id"]);
         res.setHeader("X-Request-Id", requestId);

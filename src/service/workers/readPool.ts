@@ -17,6 +17,7 @@
  * then exited corrupted the heap at process exit (seen in CI as `free(): invalid next size`).
  */
 import { fork, type ChildProcess } from "node:child_process";
+import type { Socket } from "node:net";
 import path from "node:path";
 import type { PermitReading, TrustListSnapshot, VerifyInput } from "../../sdk/verify";
 import type { DatabaseConfig } from "../config";
@@ -27,14 +28,27 @@ import type { MirrorState } from "../domain/verifyReader";
 /** What the processes know of the service's mirror: published by the service as it changes. */
 export type MirrorPublication = { mirror?: MirrorState; trustList?: TrustListSnapshot };
 
+/**
+ * What a process needs to serve HTTP connections the service hands it (see {@link ReadPool.handOff}):
+ * POST /verify's common case it answers itself; every other request it passes on to the service's
+ * own listener at `forwardTo` (loopback), adding the caller's address to `X-Forwarded-For`.
+ */
+export type ServeSetup = { forwardTo: { host: string; port: number }; limitBytes: number };
+
 export type ReadRequest =
   | { id: number; input: VerifyInput }
   | { id: number; verify: string }
   | { id: number; draft: readonly unknown[] }
   | { setup: { database: DatabaseConfig } }
   | { state: MirrorPublication }
+  | { serve: ServeSetup }
+  /** How many verifications it answered on the connections it serves, and how many it passed on. */
+  | { id: number; count: true }
+  /** Sent with a connection's socket as its handle; answered `took` with the same number. */
+  | { connection: number }
   | { close: true };
-export type ReadResponse = { ready: true } | { id: number; reading: PermitReading } | ({ id: number } & MirrorAnswer) | { id: number; drafts: DraftResult[] } | { id: number; error: string };
+export type ServedCounts = { answered: number; fallbacks: number };
+export type ReadResponse = { ready: true } | { serving: true } | { took: number } | { id: number; served: ServedCounts } | { id: number; reading: PermitReading } | ({ id: number } & MirrorAnswer) | { id: number; drafts: DraftResult[] } | { id: number; error: string };
 
 /** Permit documents per draft request (a few milliseconds of a helper's time). */
 export const DRAFT_CHUNK = 25;
@@ -53,6 +67,10 @@ type Slot = {
   failedStarts: number;
   /** Set while waiting to start the next process in this place. */
   restart?: NodeJS.Timeout;
+  /** Whether it said it serves the connections it is handed. */
+  serving: boolean;
+  /** Connections sent to it that it has not said it took yet, and who serves each if it never does. */
+  handedOff: Map<number, { socket: Socket; serveHere: (socket: Socket) => void }>;
 };
 type Queued = Waiter & { request: (id: number) => ReadRequest };
 
@@ -79,6 +97,9 @@ export class ReadPool {
   readonly #slots: Slot[] = [];
   readonly #options: ReadPoolOptions;
   readonly #published: MirrorPublication = {};
+  #serve?: ServeSetup;
+  /** Where the next connection goes (round robin over the processes that serve). */
+  #nextConnection = 0;
   readonly #queue: Queued[] = [];
   readonly #perProcess: number;
   /** Verifications the processes answered, those they handed back to the service (`fallback`), and permit documents they drafted. */
@@ -102,13 +123,24 @@ export class ReadPool {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       execArgv: this.#options.execArgv ?? [],
     });
-    const slot: Slot = { child, pending: new Map(), ready: false, failedStarts };
+    const slot: Slot = { child, pending: new Map(), ready: false, failedStarts, serving: false, handedOff: new Map() };
     // Idle processes never keep the service alive.
     child.unref();
     child.channel?.unref();
     child.on("message", (m: ReadResponse) => {
       if ("ready" in m) {
         slot.ready = true;
+        return;
+      }
+      if ("serving" in m) {
+        slot.serving = true;
+        return;
+      }
+      if ("took" in m) {
+        // It holds the connection now: the service's copy of the socket is closed (not ended: the
+        // connection stays open in the helper).
+        slot.handedOff.get(m.took)?.socket.destroy();
+        slot.handedOff.delete(m.took);
         return;
       }
       const waiter = slot.pending.get(m.id);
@@ -118,6 +150,7 @@ export class ReadPool {
       this.#pump();
       if ("error" in m) waiter.reject(new ReadPoolError(`the verification process failed: ${m.error}`));
       else if ("reading" in m) waiter.resolve(m.reading as never);
+      else if ("served" in m) waiter.resolve(m.served as never);
       else if ("drafts" in m) {
         this.stats.drafted += m.drafts.length;
         waiter.resolve(m.drafts as never);
@@ -133,12 +166,16 @@ export class ReadPool {
     // Messages on one channel arrive in order: the store and the latest state before any request.
     if (this.#options.database) child.send({ setup: { database: this.#options.database } } satisfies ReadRequest);
     if (this.#published.mirror || this.#published.trustList) child.send({ state: this.#published } satisfies ReadRequest);
+    if (this.#serve) child.send({ serve: this.#serve } satisfies ReadRequest);
     let replaced = false;
     const replace = (why: string) => {
       if (replaced) return;
       replaced = true;
       for (const waiter of slot.pending.values()) waiter.reject(new ReadPoolError(`a verification process stopped (${why}); retry`));
       slot.pending.clear();
+      // Connections it never said it took are still the service's, unread: served there.
+      for (const { socket, serveHere } of slot.handedOff.values()) if (!socket.destroyed) serveHere(socket);
+      slot.handedOff.clear();
       const index = this.#slots.indexOf(slot);
       if (this.#closed || index < 0) return;
       // A process that had loaded crashed (e.g. on one request): start another at once.
@@ -198,6 +235,60 @@ export class ReadPool {
     for (let i = 0; i < bodies.length; i += DRAFT_CHUNK) chunks.push(bodies.slice(i, i + DRAFT_CHUNK));
     const drafted = await Promise.all(chunks.map((chunk) => this.#ask<DraftResult[]>((id) => ({ id, draft: chunk }))));
     return drafted.flat();
+  }
+
+  /**
+   * From now on the processes (and those started later) serve the connections {@link handOff} gives
+   * them: each answers POST /verify's common case itself and passes every other request on to the
+   * service at `setup.forwardTo`. The service's thread then only accepts connections and answers
+   * what is passed on.
+   */
+  serve(setup: ServeSetup): void {
+    this.#serve = setup;
+    for (const { child } of this.#slots) if (child.connected) child.send({ serve: setup } satisfies ReadRequest, () => undefined);
+  }
+
+  /**
+   * Gives a newly accepted connection (paused, nothing read from it) to the next process that serves
+   * connections; the service keeps its copy until the process says it took it, and serves it with
+   * `serveHere` if the process stops first. False when none serves (none started yet, all
+   * restarting): the caller serves it. A process that dies after taking connections takes them with
+   * it; their callers connect again.
+   */
+  handOff(socket: Socket, serveHere: (socket: Socket) => void): boolean {
+    const serving = this.#slots.filter((s) => s.serving && s.restart === undefined && s.child.connected);
+    if (serving.length === 0) return false;
+    const slot = serving[this.#nextConnection++ % serving.length]!;
+    const id = this.#nextId++;
+    slot.handedOff.set(id, { socket, serveHere });
+    slot.child.send({ connection: id } satisfies ReadRequest, socket, { keepOpen: true }, (err) => {
+      if (!err || !slot.handedOff.delete(id)) return;
+      serveHere(socket); // its process went away while it was sent
+    });
+    return true;
+  }
+
+  /**
+   * The verifications each running process answered on the connections it serves (by process id),
+   * and those it passed on to the service (the mirror could not answer them alone), since it started.
+   * `stats` counts only the verifications the service's thread handed over itself.
+   */
+  async served(): Promise<Map<number, ServedCounts>> {
+    const running = this.#slots.filter((s) => s.restart === undefined && s.ready && s.child.connected);
+    const counts = await Promise.all(
+      running.map(
+        (slot) =>
+          new Promise<ServedCounts>((resolve, reject) => {
+            const id = this.#nextId++;
+            slot.pending.set(id, { resolve: resolve as (r: never) => void, reject });
+            slot.child.channel?.ref();
+            slot.child.send({ id, count: true } satisfies ReadRequest, (err) => {
+              if (err && slot.pending.delete(id)) reject(new ReadPoolError(`could not reach a verification process: ${err.message}`));
+            });
+          }),
+      ),
+    );
+    return new Map(running.map((slot, i) => [slot.child.pid!, counts[i]!]));
   }
 
   /** Tells every process (and those started later) how current the mirror is, or the new trust list. */

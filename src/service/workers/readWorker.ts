@@ -8,7 +8,10 @@
 import type { TrustListSnapshot } from "../../sdk/verify";
 import { readPermit } from "../../sdk/verify";
 import { draftPermit } from "../domain/permitDraft";
-import { MirrorVerifier } from "../domain/verification";
+import { MirrorVerifier, type MirrorAnswer } from "../domain/verification";
+import type { Server } from "node:http";
+import type { Socket } from "node:net";
+import { createConnectionServer } from "./connectionServer";
 import type { MirrorState } from "../domain/verifyReader";
 import { openStoreReader, type Store } from "../store";
 import type { ReadRequest, ReadResponse } from "./readPool";
@@ -22,8 +25,33 @@ let verifier: MirrorVerifier | undefined;
 let mirror: MirrorState = { lastSyncFailed: true }; // not current until the service says so
 let trustList: TrustListSnapshot | undefined;
 
-process.on("message", (request: ReadRequest) => {
+/** Set once the service asks this process to serve the connections it hands over. */
+let server: Server | undefined;
+/** Verifications answered on the connections this process serves, and those passed on to the service. */
+const served = { answered: 0, fallbacks: 0 };
+const answerFromMirror = async (qr: string): Promise<MirrorAnswer> => {
+  const answer: MirrorAnswer = verifier ? await verifier.answer(qr) : { fallback: "this helper has no store" };
+  if ("answer" in answer) served.answered++;
+  else served.fallbacks++;
+  return answer;
+};
+
+process.on("message", (request: ReadRequest, handle?: unknown) => {
+  if ("connection" in request) {
+    const socket = handle as Socket | undefined;
+    if (!socket || !server) return; // not taken: the service serves it
+    server.emit("connection", socket);
+    socket.resume(); // accepted paused, so that nothing was read before it came here
+    send({ took: request.connection }); // the service lets go of its copy
+    return;
+  }
+  if ("serve" in request) {
+    server ??= createConnectionServer(request.serve, answerFromMirror);
+    send({ serving: true });
+    return;
+  }
   if ("close" in request) {
+    server?.closeAllConnections();
     process.disconnect(); // nothing else keeps this process alive: it exits
     void store?.close().catch(() => undefined);
     return;
@@ -43,6 +71,7 @@ process.on("message", (request: ReadRequest) => {
     return;
   }
   const { id } = request;
+  if ("count" in request) return send({ id, served });
   if ("verify" in request) {
     if (!verifier) return send({ id, fallback: "this helper has no store" });
     verifier.answer(request.verify).then(

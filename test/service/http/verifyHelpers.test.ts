@@ -6,6 +6,7 @@
  * keeps a request off the fast path) on a real service.
  */
 import { expect } from "chai";
+import { request as httpRequest } from "node:http";
 import { decodeQrImage } from "../../../src/sdk/qr";
 import { codeDigest } from "../../../src/service/domain/issuedCodes";
 import type { ReadPool } from "../../../src/service/workers/readPool";
@@ -23,11 +24,30 @@ describe("POST /verify answered by the helper processes", function () {
     return decodeQrImage(png.bytes);
   }
 
+  /** One request on a connection of its own (closed after it): each new connection is handed to the next helper. */
+  function onNewConnection(method: string, urlPath: string, body?: string): Promise<{ status: number; body: string }> {
+    const { hostname, port } = new URL(svc.url);
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: hostname, port, method, path: urlPath, agent: false, headers: body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString("utf8") }));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
+  /** Verifications the helpers answered: on the connections they serve, and those the service's thread handed them. */
+  async function answeredByHelpers(): Promise<number> {
+    return pool.stats.answered + [...(await pool.served()).values()].reduce((n, c) => n + c.answered, 0);
+  }
+
   /** The same request through the fast path and through express; both answers, and how many the helpers answered. */
   async function bothDoors(qr: string) {
-    const before = pool.stats.answered;
+    const before = await answeredByHelpers();
     const fast = await api.post("/api/v1/verify", { json: { qr } });
-    const answered = pool.stats.answered - before;
+    const answered = (await answeredByHelpers()) - before;
     const viaExpress = await api.post("/api/v1/verify?door=express", { json: { qr } });
     expect(fast.status, fast.text).to.equal(200);
     expect(viaExpress.status, viaExpress.text).to.equal(200);
@@ -109,20 +129,41 @@ describe("POST /verify answered by the helper processes", function () {
     expect(charset.body.verdict).to.equal("MALFORMED");
   });
 
-  it("still answers when a helper dies: the route reads on the service's thread, the helper is replaced", async () => {
+  it("serves the connections in the helpers: every request on them answered, the rest passed on to the service", async () => {
+    const pids = new Set(pool.pids);
+    const before = await pool.served();
+    // Each on a connection of its own: handed to the helpers in turn.
+    const statuses = await Promise.all(Array.from({ length: 8 }, () => onNewConnection("POST", "/api/v1/verify", JSON.stringify({ qr: "hello" }))));
+    expect(statuses.map((r) => r.status)).to.deep.equal(Array(8).fill(200));
+    const after = await pool.served();
+    for (const pid of pids) expect(after.get(pid)!.answered - (before.get(pid)?.answered ?? 0), `helper ${pid}`).to.be.greaterThan(0);
+    // Another request on such a connection is passed on to express, with the caller's address.
+    const health = await onNewConnection("GET", "/api/v1/health");
+    expect(health.status).to.equal(200);
+    expect(JSON.parse(health.body)).to.have.property("chainId");
+  });
+
+  it("when a helper dies: its connections are cut (callers connect again), the others answer, and its replacement serves too", async () => {
     const permit = await issueAndAnchor(api, c.CH.issuer, sample("chExportPythonSkins"));
     const qr = await qrOf(permit.permitId);
+    const started = new Set(pool.pids);
     const [victim] = pool.pids;
-    const answers = Array.from({ length: 40 }, () => api.post("/api/v1/verify", { json: { qr } }));
+    const attempts = Array.from({ length: 40 }, () => api.post("/api/v1/verify", { json: { qr } }).then((res) => res, (err: unknown) => err as Error));
     process.kill(victim!, "SIGKILL");
-    for (const res of await Promise.all(answers)) {
+    for (const res of await Promise.all(attempts)) {
+      if (res instanceof Error) continue; // a request in flight on the killed helper's connection: the caller retries
       expect(res.status, res.text).to.equal(200);
       expect(res.body.verdict).to.equal("VALID");
     }
     for (let i = 0; i < 50 && pool.pids.includes(victim!); i++) await sleep(100);
     expect(pool.pids).to.not.include(victim);
-    const before = pool.stats.answered;
-    for (let i = 0; i < 4; i++) expect((await api.post("/api/v1/verify", { json: { qr } })).body.verdict).to.equal("VALID");
-    expect(pool.stats.answered - before, "the replacement (with the store and the mirror's state) answers too").to.equal(4);
+    for (let i = 0; i < 50 && pool.readyCount < 2; i++) await sleep(100);
+    const [replacement] = pool.pids.filter((pid) => !started.has(pid));
+    expect(replacement, "a replacement started").to.be.a("number");
+    // The replacement, with the store and the mirror's state, answers the connections it is handed.
+    for (let i = 0; i < 50 && !(await pool.served()).has(replacement!); i++) await sleep(100);
+    const answers = await Promise.all(Array.from({ length: 8 }, () => onNewConnection("POST", "/api/v1/verify", JSON.stringify({ qr }))));
+    for (const a of answers) expect(JSON.parse(a.body).verdict).to.equal("VALID");
+    expect((await pool.served()).get(replacement!)!.answered, "answered by the replacement").to.be.greaterThan(0);
   });
 });
