@@ -48,7 +48,7 @@ export type ReadRequest =
   | { connection: number }
   | { close: true };
 export type ServedCounts = { answered: number; fallbacks: number };
-export type ReadResponse = { ready: true } | { serving: true } | { took: number } | { id: number; served: ServedCounts } | { id: number; reading: PermitReading } | ({ id: number } & MirrorAnswer) | { id: number; drafts: DraftResult[] } | { id: number; error: string };
+export type ReadResponse = { ready: true } | { serving: true } | { took: number } | { refused: number } | { id: number; served: ServedCounts } | { id: number; reading: PermitReading } | ({ id: number } & MirrorAnswer) | { id: number; drafts: DraftResult[] } | { id: number; error: string };
 
 /** Permit documents per draft request (a few milliseconds of a helper's time). */
 export const DRAFT_CHUNK = 25;
@@ -134,6 +134,12 @@ export class ReadPool {
       }
       if ("serving" in m) {
         slot.serving = true;
+        return;
+      }
+      if ("refused" in m) {
+        const handed = slot.handedOff.get(m.refused);
+        slot.handedOff.delete(m.refused);
+        if (handed && !handed.socket.destroyed) handed.serveHere(handed.socket);
         return;
       }
       if ("took" in m) {

@@ -39,7 +39,10 @@ const answerFromMirror = async (qr: string): Promise<MirrorAnswer> => {
 process.on("message", (request: ReadRequest, handle?: unknown) => {
   if ("connection" in request) {
     const socket = handle as Socket | undefined;
-    if (!socket || !server) return; // not taken: the service serves it
+    if (!socket || !server) {
+      socket?.destroy(); // this copy only: the service's is still open, and it serves the connection
+      return send({ refused: request.connection });
+    }
     server.emit("connection", socket);
     socket.resume(); // accepted paused, so that nothing was read before it came here
     send({ took: request.connection }); // the service lets go of its copy
