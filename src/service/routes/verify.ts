@@ -3,8 +3,9 @@
  * Unreadable input is a 200 with verdict MALFORMED (400 only for a malformed request body).
  *
  * Two doors to one answer: the express route below does everything, and {@link verifyFastPath}
- * — in front of express, for the common JSON request — hands the QR text to a helper process that
- * answers from the store's mirror alone; whatever it cannot answer goes on to the route.
+ * — in front of express, for the common JSON request — answers from the store's mirror alone:
+ * in a helper process that serves the connection (workers/connectionServer.ts), or on the service's
+ * thread by handing the QR text to a helper; whatever it cannot answer goes on to the route.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Router } from "express";

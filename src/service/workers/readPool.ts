@@ -8,6 +8,8 @@
  *   salted hash, signer recovery), e.g. for an uploaded image.
  * - `draft(bodies)`: a batch of permit documents to issue, validated, salted and hashed
  *   (`draftPermit`); the service signs and stores them.
+ * And, once told to `serve`, the HTTP connections the service hands them (`handOff`): each answers
+ * POST /verify's common case itself and passes every other request on to the service.
  * A process that dies is replaced and its requests fail (the route then works on the main
  * thread); nothing hangs. One that dies before it has loaded (a broken install, no memory) is
  * started again after a growing pause, not in a loop; while no process runs, requests fail at once.
