@@ -156,13 +156,13 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     // POST /verify's common case skips express (see verifyFastPath); a rate limit keeps it in express.
     const fast = readPool && verifyRatePerMinute === 0 ? verifyFastPath({ mirror: (qr) => readPool.verify(qr), limitBytes: JSON_LIMIT_BYTES }) : undefined;
     const own: Server = createServer(fast ? (req, res) => fast(req, res, () => app(req, res)) : app);
-    stops.push(() => new Promise<void>((resolve) => { own.closeAllConnections(); own.close(() => resolve()); }));
+    stops.push(closing(own));
     if (fast) {
       // The helpers serve the connections (ReadPool.handOff): they answer POST /verify's common case
       // themselves and pass the rest on to express here, on loopback.
       const forwarded: Server = createServer(app);
       await listen(forwarded, 0, "127.0.0.1");
-      stops.push(() => new Promise<void>((resolve) => { forwarded.closeAllConnections(); forwarded.close(() => resolve()); }));
+      stops.push(closing(forwarded));
       readPool!.serve({ forwardTo: { host: "127.0.0.1", port: (forwarded.address() as AddressInfo).port }, limitBytes: JSON_LIMIT_BYTES });
     }
     // Connections are accepted paused: one goes to a helper unread, or (no helper serving yet, or none) is served here.
@@ -219,6 +219,9 @@ async function storeDemoAuthorities(store: Store, keystore: OfficerKeystore, key
 }
 
 export { deploymentsDir };
+
+/** A stop that ends the server's connections and closes it. */
+const closing = (server: Server) => () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
 
 /** Listens, or fails with the listen error. */
 function listen(server: NetServer, port: number, host: string): Promise<void> {

@@ -4,8 +4,10 @@
  */
 import type { JsonValue } from "./types";
 
-/** `?, ?, ?`: one placeholder per value, for `IN (…)` (never called with none: `IN ()` is not valid SQL on PostgreSQL). */
+/** `?, ?, ?`: one placeholder per value, for `IN (…)` (never called with none: `IN ()` is not valid SQL on PostgreSQL; see `inList`). */
 export const placeholders = (values: readonly unknown[]): string => values.map(() => "?").join(", ");
+/** `column IN (?, ?)` for these values (its parameters: the values), or `1 = 0` for none: an empty list matches nothing. */
+export const inList = (column: string, values: readonly unknown[]): string => (values.length ? `${column} IN (${placeholders(values)})` : "1 = 0");
 /** `values` in lists of at most `size` (statements have a limit on parameters; an `IN` list stays a page long). */
 export function* chunks<T>(values: readonly T[], size = 500): Generator<T[]> {
   for (let i = 0; i < values.length; i += size) yield values.slice(i, i + size);

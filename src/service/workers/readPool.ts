@@ -138,17 +138,15 @@ export class ReadPool {
         slot.serving = true;
         return;
       }
-      if ("refused" in m) {
-        const handed = slot.handedOff.get(m.refused);
-        slot.handedOff.delete(m.refused);
-        if (handed && !handed.socket.destroyed) handed.serveHere(handed.socket);
-        return;
-      }
-      if ("took" in m) {
-        // It holds the connection now: the service's copy of the socket is closed (not ended: the
-        // connection stays open in the helper).
-        slot.handedOff.get(m.took)?.socket.destroy();
-        slot.handedOff.delete(m.took);
+      if ("took" in m || "refused" in m) {
+        const id = "took" in m ? m.took : m.refused;
+        const handed = slot.handedOff.get(id);
+        slot.handedOff.delete(id);
+        if (!handed || handed.socket.destroyed) return;
+        // Taken: the service's copy of the socket is closed (not ended: the connection stays open in
+        // the helper). Refused: the service serves it.
+        if ("took" in m) handed.socket.destroy();
+        else handed.serveHere(handed.socket);
         return;
       }
       const waiter = slot.pending.get(m.id);
@@ -215,7 +213,12 @@ export class ReadPool {
 
   /** How many processes have loaded and take requests (for operators and tests). */
   get readyCount(): number {
-    return this.#slots.filter((s) => s.restart === undefined && s.ready && s.child.connected).length;
+    return this.#ready().length;
+  }
+
+  /** The processes that have loaded and take requests. */
+  #ready(): Slot[] {
+    return this.#slots.filter((s) => s.restart === undefined && s.ready && s.child.connected);
   }
 
   /** The running helper processes' ids (for operators and tests). */
@@ -282,19 +285,9 @@ export class ReadPool {
    * `stats` counts only the verifications the service's thread handed over itself.
    */
   async served(): Promise<Map<number, ServedCounts>> {
-    const running = this.#slots.filter((s) => s.restart === undefined && s.ready && s.child.connected);
+    const running = this.#ready();
     const counts = await Promise.all(
-      running.map(
-        (slot) =>
-          new Promise<ServedCounts>((resolve, reject) => {
-            const id = this.#nextId++;
-            slot.pending.set(id, { resolve: resolve as (r: never) => void, reject });
-            slot.child.channel?.ref();
-            slot.child.send({ id, count: true } satisfies ReadRequest, (err) => {
-              if (err && slot.pending.delete(id)) reject(new ReadPoolError(`could not reach a verification process: ${err.message}`));
-            });
-          }),
-      ),
+      running.map((slot) => new Promise<ServedCounts>((resolve, reject) => this.#send(slot, (id) => ({ id, count: true }), { resolve: resolve as (r: never) => void, reject }))),
     );
     return new Map(running.map((slot, i) => [slot.child.pid!, counts[i]!]));
   }
@@ -329,15 +322,20 @@ export class ReadPool {
       const slot = running.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
       if (slot.pending.size >= this.#perProcess) return;
       const { request, resolve, reject } = this.#queue.shift()!;
-      const id = this.#nextId++;
-      slot.pending.set(id, { resolve, reject });
-      slot.child.channel?.ref(); // an answer is awaited
-      slot.child.send(request(id), (err) => {
-        if (!err || !slot.pending.delete(id)) return;
-        reject(new ReadPoolError(`could not reach a verification process: ${err.message}`));
-        this.#pump();
-      });
+      this.#send(slot, request, { resolve, reject });
     }
+  }
+
+  /** Sends `request` to this process; `waiter` gets its answer, or the error if it cannot be sent. */
+  #send(slot: Slot, request: (id: number) => ReadRequest, waiter: Waiter): void {
+    const id = this.#nextId++;
+    slot.pending.set(id, waiter);
+    slot.child.channel?.ref(); // an answer is awaited
+    slot.child.send(request(id), (err) => {
+      if (!err || !slot.pending.delete(id)) return;
+      waiter.reject(new ReadPoolError(`could not reach a verification process: ${err.message}`));
+      this.#pump();
+    });
   }
 
   /** Asks each process to exit and waits for it (killed after 5 s if it does not). */

@@ -1,7 +1,7 @@
 /** The durable outbox: chain writes accepted but not yet mined. */
 import type { Row, SqlExecutor, SqlParam } from "../driver";
 import { RecordNotFoundError } from "../errors";
-import { parseJson, placeholders, str, strOrNull, toNumber } from "../rows";
+import { inList, parseJson, str, strOrNull, toNumber } from "../rows";
 import type { NewOutboxEntry, OutboxEntry, OutboxState } from "../types";
 
 const toEntry = (r: Row): OutboxEntry => ({
@@ -65,7 +65,7 @@ export const requeueOutbox = (db: SqlExecutor, now: string, id: number, error: s
 function stateClause(state: OutboxState | readonly OutboxState[] | undefined): { sql: string; params: string[] } {
   if (state === undefined) return { sql: "", params: [] };
   const states = typeof state === "string" ? [state] : [...state];
-  return states.length ? { sql: `WHERE state IN (${placeholders(states)})`, params: states } : { sql: "WHERE 1 = 0", params: [] };
+  return { sql: `WHERE ${inList("state", states)}`, params: states };
 }
 
 export async function listOutbox(db: SqlExecutor, state?: OutboxState | readonly OutboxState[], limit = 100): Promise<OutboxEntry[]> {

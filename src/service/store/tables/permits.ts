@@ -2,7 +2,7 @@
 import type { SqlExecutor, SqlParam, Row } from "../driver";
 import { DuplicatePermitError, InvalidCursorError, RecordNotFoundError } from "../errors";
 import { foldForSearch, permitSearchText } from "../searchText";
-import { chunks, placeholders, str, strOrNull, toBigInt, toNumber, toNumberOrNull } from "../rows";
+import { chunks, inList, placeholders, str, strOrNull, toBigInt, toNumber, toNumberOrNull } from "../rows";
 import type { ExportShipment, ListPermitsFilter, NewPermit, PermitCounts, PermitLine, PermitPage, PermitRecord, PermitStatus, PermitStatusPatch } from "../types";
 
 const toPermit = (r: Row): PermitRecord => ({
@@ -150,8 +150,7 @@ export async function listPermits(db: SqlExecutor, filter: ListPermitsFilter = {
   };
   const oneOf = (column: string, values: string | readonly string[]) => {
     const list = typeof values === "string" ? [values] : values;
-    // An empty list can match nothing; `IN ()` is not valid SQL on PostgreSQL.
-    add(list.length ? `${column} IN (${placeholders(list)})` : "1 = 0", ...list);
+    add(inList(column, list), ...list);
   };
   if (filter.issuingCountry) add("issuing_country = ?", filter.issuingCountry);
   if (filter.importingCountry) add("importing_country = ?", filter.importingCountry);
@@ -256,8 +255,7 @@ export async function updatePermitStatus(
   let sql = `UPDATE permits SET ${sets.join(", ")} WHERE permit_id = ?`;
   params.push(permitId);
   if (from) {
-    // An empty list can match nothing; `IN ()` is not valid SQL on PostgreSQL.
-    sql += from.length ? ` AND status IN (${placeholders(from)})` : " AND 1 = 0";
+    sql += ` AND ${inList("status", from)}`;
     params.push(...from);
   }
   return db.transaction(async (tx) => {
